@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
  * @param allowedUsers users who may run this service; empty means nobody (services are granted, never open)
  * @param modelName    the name of its latency profile (e.g. {@code resnet50}) in the calibration data
  * @param nominalLoad  the load the service is declared to carry when no history exists yet
+ * @param memoryMiB    GPU memory one instance of the service holds, MiB
  */
 public record InferenceService(String name, double sloP99Ms, Set<String> allowedUsers, String modelName,
-                               ServiceLoad nominalLoad) {
+                               ServiceLoad nominalLoad, long memoryMiB) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     public InferenceService {
@@ -28,6 +29,9 @@ public record InferenceService(String name, double sloP99Ms, Set<String> allowed
         allowedUsers = Set.copyOf(allowedUsers);
         Objects.requireNonNull(modelName, "modelName");
         Objects.requireNonNull(nominalLoad, "nominalLoad");
+        if (memoryMiB <= 0) {
+            throw new IllegalArgumentException("service " + name + ": memory must be positive, got " + memoryMiB + " MiB");
+        }
     }
 
     public boolean mayBeRunBy(String user) {

@@ -36,6 +36,15 @@ public record GpuState(Gpu gpu, List<ResidentService> services, List<Guest> gues
         return s;
     }
 
+    /** Memory held by resident services and guests, MiB. */
+    public long usedMemoryMiB() {
+        long s = guestMemoryMiB();
+        for (ResidentService r : services) {
+            s += r.service().memoryMiB();
+        }
+        return s;
+    }
+
     public boolean hasInference() {
         return !services.isEmpty();
     }
