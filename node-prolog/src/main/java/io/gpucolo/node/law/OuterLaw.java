@@ -1,0 +1,14 @@
+package io.gpucolo.node.law;
+
+/**
+ * The outer tier: decides the training job's MPS active-thread percentage (1..100). Fed once per inner period with
+ * the latency sample and the duty cycle the inner tier chose; it decides only at its own, much longer period (read
+ * from the samples' timestamps) and returns the share in force. Pure: no clock, no I/O.
+ */
+public interface OuterLaw {
+    /** Feeds one inner period's outcome; returns the MPS share (percent, 1..100) to apply from now on. */
+    int update(LatencySample sample, double innerDuty);
+
+    /** The share currently in force, percent. */
+    int share();
+}
