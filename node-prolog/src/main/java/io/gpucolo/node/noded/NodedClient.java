@@ -1,0 +1,111 @@
+package io.gpucolo.node.noded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Talks to {@code gpucolo noded} over its Unix control socket (only root and the Slurm user are accepted). Every call
+ * is bounded by the timeout; a missing or hung noded gives a {@link NodedException}, never a hang — the prolog and
+ * epilog must stay fast and the epilog resumes processes itself when noded is down.
+ */
+public final class NodedClient {
+    /** Where noded listens unless configured otherwise. */
+    public static final Path DEFAULT_SOCKET = Path.of("/run/gpucolo/noded.sock");
+
+    private final Path socket;
+    private final Duration timeout;
+
+    public NodedClient(Path socket, Duration timeout) {
+        this.socket = Objects.requireNonNull(socket, "socket");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        this.timeout = timeout;
+    }
+
+    /** Registers a job on one of this node's GPUs (idempotent: a second registration replaces the first). */
+    public void register(JobRegistration job) throws NodedException {
+        call(new Wire.Request("register", job, null));
+    }
+
+    /** Forgets a job, resuming its processes first; returns how many processes were resumed. Unknown jobs: 0. */
+    public int deregister(String jobId) throws NodedException {
+        return resumedOf(call(new Wire.Request("deregister", null, jobId)));
+    }
+
+    /** Resumes every stopped process of one job; returns how many. */
+    public int resume(String jobId) throws NodedException {
+        return resumedOf(call(new Wire.Request("resume", null, Objects.requireNonNull(jobId, "jobId"))));
+    }
+
+    /** Resumes every process noded stopped on this node; returns how many. */
+    public int resumeAll() throws NodedException {
+        return resumedOf(call(new Wire.Request("resume", null, null)));
+    }
+
+    /** noded's status as JSON text: heartbeat, per GPU the p99 vs SLO, duty cycle, MPS share and actions. */
+    public String status() throws NodedException {
+        return call(new Wire.Request("status", null, null)).status().toPrettyString();
+    }
+
+    private static int resumedOf(Wire.Reply reply) {
+        return reply.resumed() == null ? 0 : reply.resumed();
+    }
+
+    private Wire.Reply call(Wire.Request request) throws NodedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX); Selector selector = Selector.open()) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            ch.configureBlocking(false);
+            ByteBuffer out = ByteBuffer.wrap((Wire.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+            ch.register(selector, SelectionKey.OP_WRITE);
+            while (out.hasRemaining()) {
+                await(selector, deadline);
+                ch.write(out);
+            }
+            ch.register(selector, SelectionKey.OP_READ);
+            ByteArrayOutputStream in = new ByteArrayOutputStream();
+            ByteBuffer buf = ByteBuffer.allocate(8192);
+            while (true) {
+                await(selector, deadline);
+                int n = ch.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                in.write(buf.array(), 0, buf.position());
+                buf.clear();
+                if (in.size() > Wire.MAX_LINE * 16) {
+                    throw new NodedException("noded at " + socket + ": reply larger than " + Wire.MAX_LINE * 16 + " bytes");
+                }
+                if (in.size() > 0 && in.toByteArray()[in.size() - 1] == '\n') {
+                    break;
+                }
+            }
+            Wire.Reply reply = Wire.JSON.readValue(in.toByteArray(), Wire.Reply.class);
+            if (!reply.ok()) {
+                throw new NodedException("noded refused " + request.op() + ": " + reply.error());
+            }
+            return reply;
+        } catch (IOException e) {
+            throw new NodedException("noded at " + socket + " unreachable for " + request.op() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void await(Selector selector, long deadline) throws IOException, NodedException {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0 || selector.select(left) == 0) {
+            throw new NodedException("noded at " + socket + " did not answer within " + timeout.toMillis() + " ms");
+        }
+        selector.selectedKeys().clear();
+    }
+}
