@@ -59,7 +59,51 @@ public final class HeadroomEstimator {
      *                                     is planned at the load it currently carries
      */
     public int addablePercent(GpuState gpu, Map<String, ServiceLoad> forecastLoadByServiceJobId) {
-        return estimate(gpu, forecastLoadByServiceJobId).addablePercent();
+        Objects.requireNonNull(gpu, "gpu");
+        Objects.requireNonNull(forecastLoadByServiceJobId, "forecastLoadByServiceJobId");
+        int existing = gpu.trainingPercent();
+        int room = Math.max(0, 100 - existing);
+        List<ResidentService> services = gpu.services();
+        if (services.isEmpty()) {
+            return room;
+        }
+        for (ResidentService r : services) {
+            if (!model.knows(r.service().modelName())) {
+                return 0;
+            }
+        }
+        if (!feasible(gpu, forecastLoadByServiceJobId, existing)) {
+            return 0;
+        }
+        if (room == 0 || feasible(gpu, forecastLoadByServiceJobId, existing + room)) {
+            return room;
+        }
+        int lo = 0;
+        int hi = room;
+        while (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            if (feasible(gpu, forecastLoadByServiceJobId, existing + mid)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** True when every service's predicted p99 is within its limit with this much training on the GPU. */
+    private boolean feasible(GpuState gpu, Map<String, ServiceLoad> loads, int trainingPercent) {
+        List<ResidentService> services = gpu.services();
+        Interference interference = new Interference(services.size() - 1, trainingPercent,
+                trainingPercent == 0 ? 0 : PLANNING_DUTY_CYCLE);
+        for (ResidentService r : services) {
+            ServiceLoad load = loads.getOrDefault(r.jobId(), r.load());
+            double p99 = model.predict(r.service().modelName(), gpu.gpu().model(), load, 100, interference).p99Ms();
+            if (!(p99 <= limit(r))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Same as {@link #addablePercent} with the explanation: which service binds and its predicted p99. */
@@ -88,25 +132,8 @@ public final class HeadroomEstimator {
                                     + "%.2f ms with %d%% training", atZero.worst.service().name(), atZero.worst.jobId(),
                             atZero.worstP99, limit(atZero.worst), existing));
         }
-        int lo = 0;
-        int hi = room;
-        Evaluation best = atZero;
-        Evaluation atHi = room == 0 ? atZero : evaluate(gpu, forecastLoadByServiceJobId, existing + room);
-        if (atHi.feasible()) {
-            lo = room;
-            best = atHi;
-        } else {
-            while (hi - lo > 1) {
-                int mid = (lo + hi) >>> 1;
-                Evaluation e = evaluate(gpu, forecastLoadByServiceJobId, existing + mid);
-                if (e.feasible()) {
-                    lo = mid;
-                    best = e;
-                } else {
-                    hi = mid;
-                }
-            }
-        }
+        int lo = addablePercent(gpu, forecastLoadByServiceJobId);
+        Evaluation best = evaluate(gpu, forecastLoadByServiceJobId, existing + lo);
         String why;
         if (lo == room) {
             why = String.format(Locale.ROOT, "total training share cap (100%%) binds; tightest service %s at "

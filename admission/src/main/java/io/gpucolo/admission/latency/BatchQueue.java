@@ -1,73 +1,56 @@
 package io.gpucolo.admission.latency;
 
-import java.util.function.DoubleUnaryOperator;
-
 /**
  * Queueing law of an inference server with dynamic batching: whenever the GPU is free the server takes up to
- * {@code B} waiting requests as one batch. Requests arrive as a Poisson stream of rate {@code lambda}; a batch
- * of {@code x} requests takes {@code S(x)} ms (deterministic).
+ * {@code B} waiting requests as one batch. Requests arrive as a Poisson stream of rate {@code lambda} per ms; a
+ * batch of {@code x} requests takes {@code S(x)} ms, deterministic and non-decreasing in {@code x}.
  *
- * <p>Equations:
+ * <p>Equations ({@code x_e} and {@code S_e = S(x_e)} come from {@link ServiceTimeTable#effectiveBatch}):
  * <pre>
- *   rho  = lambda S(B) / B                         utilisation at the largest batch (rho >= 1: unstable)
- *   x_e  = min { x in [1, B] : x >= lambda S(x) }   effective batch: the arrivals during one batch
- *   S_e  = S(x_e),  u = min(1, lambda S_e / x_e)   busy fraction of the server
- *   mean = S_e + u S_e / 2 + rho^2 S(B) / (2 (1 - rho))
- *   R99  = S_e (1 - 0.01 / u)               if u > 0.01, else 0   (p99 wait for the batch in progress)
- *   W99  = S(B) / (2 (1 - rho)) ln(rho / 0.01)   if rho > 0.01, else 0
- *   p99  = max(mean, S_e + max(R99, W99))
+ *   rho  = lambda S(B) / B                          load at the largest batch (rho >= 1: unstable, +Infinity)
+ *   x_e  = min { x in [1, B] : x >= lambda S(x) }   effective batch: what arrives during one batch
+ *   u    = min(1, lambda S_e / x_e)                 busy fraction of the server
+ *   Wq   = rho S(B) / (2 B (1 - rho))               mean backlog drain time (diffusion, M/D/1 at B = 1)
+ *   mean = S_e + max(u S_e / 2, Wq)
+ *   R99  = S_e (1 - 0.01 / u)  if u > 0.01, else 0               p99 wait for the batch in progress
+ *   W99  = (S(B) / B) rho / (2 (1 - rho)) ln(rho / 0.01)  if rho > 0.01, else 0   p99 backlog drain
+ *   p99  = max(mean, S_e + R99 + W99)
  * </pre>
- * At {@code x_e = B} the mean is exactly the M/D/1 sojourn time {@code S + rho S / (2 (1 - rho))} of batches;
- * {@code W99} is Kingman's heavy-traffic exponential tail {@code P(W > t) = rho exp(-2 (1 - rho) t / (S (c_a^2 +
- * c_s^2)))} with Poisson batch arrivals ({@code c_a^2 = 1}, conservative: full batches arrive as Erlang-B) and
- * deterministic service ({@code c_s^2 = 0}). At {@code lambda = 0} both are {@code S(1)}.
+ * {@code W99} is the diffusion (heavy-traffic) tail of the request backlog {@code P(Q > q) = exp(-2 (mu - lambda)
+ * q / lambda)}, {@code mu = B / S(B)}, drained at rate {@code mu}: Poisson arrivals, deterministic service. At
+ * {@code B = 1} the mean is exactly the M/D/1 sojourn time {@code S + rho S / (2 (1 - rho))}. At
+ * {@code lambda = 0} mean and p99 are {@code S(1)}.
  *
- * <p>Operating range: any {@code lambda >= 0}; accurate for {@code rho} up to about 0.95 (heavy-traffic
- * approximation); {@code rho >= 1} returns +Infinity (saturated). {@code S} must be non-decreasing in the batch.
+ * <p>Operating range: any {@code lambda >= 0}; the heavy-traffic terms are accurate up to {@code rho} of about
+ * 0.95 and conservative below (the residual and backlog waits are added for the p99).
  */
 final class BatchQueue {
-    static final int BISECTION_STEPS = 24;
-
     private BatchQueue() {
     }
 
     /**
      * @param lambdaPerMs arrival rate, requests per millisecond
-     * @param maxBatch    largest batch the server forms
-     * @param serviceMs   batch service time in ms as a function of the batch size
+     * @param maxBatch    largest batch {@code B} the server forms
+     * @param sOne        {@code S(1)}, ms
+     * @param sMax        {@code S(B)}, ms
+     * @param xe          effective batch {@code x_e}
+     * @param se          {@code S(x_e)}, ms
      */
-    static LatencyEstimate estimate(double lambdaPerMs, int maxBatch, DoubleUnaryOperator serviceMs) {
-        double s1 = serviceMs.applyAsDouble(1);
+    static LatencyEstimate estimate(double lambdaPerMs, int maxBatch, double sOne, double sMax, double xe,
+                                    double se) {
         if (lambdaPerMs == 0) {
-            return new LatencyEstimate(s1, s1);
+            return new LatencyEstimate(sOne, sOne);
         }
-        double sb = serviceMs.applyAsDouble(maxBatch);
-        double rho = lambdaPerMs * sb / maxBatch;
+        double rho = lambdaPerMs * sMax / maxBatch;
         if (rho >= 1) {
             return new LatencyEstimate(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
         }
-        double xe;
-        if (1 >= lambdaPerMs * s1) {
-            xe = 1;
-        } else {
-            double lo = 1;
-            double hi = maxBatch;
-            for (int i = 0; i < BISECTION_STEPS; i++) {
-                double mid = 0.5 * (lo + hi);
-                if (mid >= lambdaPerMs * serviceMs.applyAsDouble(mid)) {
-                    hi = mid;
-                } else {
-                    lo = mid;
-                }
-            }
-            xe = hi;
-        }
-        double se = serviceMs.applyAsDouble(xe);
         double u = Math.min(1, lambdaPerMs * se / xe);
-        double mean = se + u * se / 2 + rho * rho * sb / (2 * (1 - rho));
+        double perRequest = sMax / maxBatch;
+        double wq = rho * perRequest / (2 * (1 - rho));
+        double mean = se + Math.max(u * se / 2, wq);
         double r99 = u > 0.01 ? se * (1 - 0.01 / u) : 0;
-        double w99 = rho > 0.01 ? sb / (2 * (1 - rho)) * Math.log(rho / 0.01) : 0;
-        double p99 = Math.max(mean, se + Math.max(r99, w99));
-        return new LatencyEstimate(mean, p99);
+        double w99 = rho > 0.01 ? perRequest * rho / (2 * (1 - rho)) * Math.log(rho / 0.01) : 0;
+        return new LatencyEstimate(mean, Math.max(mean, se + r99 + w99));
     }
 }

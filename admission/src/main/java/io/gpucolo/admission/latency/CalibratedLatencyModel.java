@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The latency model: measured batch service times, a training-interference slowdown and a batching queue.
@@ -30,14 +31,18 @@ import java.util.Objects;
  * Immutable and thread-safe.
  */
 public final class CalibratedLatencyModel implements LatencyModel {
-    /** Median Gavel V100 pairwise slowdown (1.4742) minus one; recomputed from the data by the tests. */
-    public static final double GAVEL_K = 0.4742;
+    /** Median Gavel V100 pairwise slowdown (1.4738, 636 pairs) minus one; recomputed from the data by the tests. */
+    public static final double GAVEL_K = 0.4738;
     static final String BUILT_IN_DIR = "/io/gpucolo/admission/latency/profiles/";
 
     private final Map<String, Map<String, Entry>> byModel;
 
     private record Entry(String gpu, ServiceTimeTable table, double k) {
     }
+
+    /** Lookup cache (model name, GPU name) → resolved entry; a pure function of {@code byModel}. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Resolved>> resolved = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED = 256;
 
     private CalibratedLatencyModel(Map<String, Map<String, Entry>> byModel) {
         this.byModel = byModel;
@@ -125,7 +130,7 @@ public final class CalibratedLatencyModel implements LatencyModel {
 
     /** The interference coefficient {@code k} used for this model on this GPU. */
     public double interferenceCoefficient(String modelName, String gpuModel) {
-        return entry(modelName, gpuModel).k;
+        return resolve(modelName, gpuModel).k;
     }
 
     @Override
@@ -136,33 +141,61 @@ public final class CalibratedLatencyModel implements LatencyModel {
         if (inferencePercent < 1 || inferencePercent > 100) {
             throw new IllegalArgumentException("inference MPS percent must be in 1..100, got " + inferencePercent);
         }
-        Entry e = entry(modelName, gpuModel);
-        double scale = scale(e, gpuModel) * (1 + e.k * interference.trainingDutyCycle()
-                * Math.min(100, interference.trainingSharePercent()) / 100);
+        Resolved r = resolve(modelName, gpuModel);
+        double scale = r.scale * interferenceFactor(r.k, interference);
         int procs = 1 + interference.otherInferenceProcesses();
-        ServiceTimeTable t = e.table;
-        return BatchQueue.estimate(load.requestsPerSecond() / 1000, load.batch(),
-                x -> t.ms(inferencePercent, x, procs) * scale);
+        double lambda = load.requestsPerSecond() / 1000;
+        int b = load.batch();
+        ServiceTimeTable t = r.table;
+        double sOne = t.ms(inferencePercent, 1, procs) * scale;
+        double sMax = t.ms(inferencePercent, b, procs) * scale;
+        double xe = t.effectiveBatch(inferencePercent, procs, lambda * scale, b);
+        double se = t.ms(inferencePercent, xe, procs) * scale;
+        return BatchQueue.estimate(lambda, b, sOne, sMax, xe, se);
+    }
+
+    /** {@code I = 1 + k d min(T, 100) / 100}. */
+    static double interferenceFactor(double k, Interference i) {
+        return 1 + k * i.trainingDutyCycle() * Math.min(100, i.trainingSharePercent()) / 100;
     }
 
     /** Mean service time of one batch, ms, before queueing. */
     public double batchServiceMs(String modelName, String gpuModel, double batch, int inferencePercent,
                                  Interference interference) {
-        Entry e = entry(modelName, gpuModel);
-        double scale = scale(e, gpuModel) * (1 + e.k * interference.trainingDutyCycle()
-                * Math.min(100, interference.trainingSharePercent()) / 100);
-        return e.table.ms(inferencePercent, batch, 1 + interference.otherInferenceProcesses()) * scale;
+        Resolved r = resolve(modelName, gpuModel);
+        return r.table.ms(inferencePercent, batch, 1 + interference.otherInferenceProcesses()) * r.scale
+                * interferenceFactor(r.k, interference);
     }
 
     @Override
     public double soloBatchLatencyMs(String modelName, String gpuModel, int batch) {
-        Entry e = entry(modelName, gpuModel);
-        return e.table.ms(100, batch, 1) * scale(e, gpuModel);
+        Resolved r = resolve(modelName, gpuModel);
+        return r.table.ms(100, batch, 1) * r.scale;
     }
 
-    private static double scale(Entry e, String gpuModel) {
-        return GpuSpeed.normalize(gpuModel).equals(GpuSpeed.normalize(e.gpu)) ? 1.0
+    /** The profile, GPU scale and interference coefficient for a model on a GPU; cached, so O(1) after the first. */
+    private Resolved resolve(String modelName, String gpuModel) {
+        Objects.requireNonNull(modelName, "modelName");
+        Objects.requireNonNull(gpuModel, "gpuModel");
+        Map<String, Resolved> byGpu = resolved.get(modelName);
+        Resolved r = byGpu == null ? null : byGpu.get(gpuModel);
+        if (r != null) {
+            return r;
+        }
+        Entry e = entry(modelName, gpuModel);
+        double scale = GpuSpeed.normalize(gpuModel).equals(GpuSpeed.normalize(e.gpu)) ? 1.0
                 : GpuSpeed.latencyFactor(gpuModel) / GpuSpeed.latencyFactor(e.gpu);
+        r = new Resolved(e.table, scale, e.k);
+        if (resolved.size() < MAX_CACHED) {
+            Map<String, Resolved> m = resolved.computeIfAbsent(modelName, x -> new ConcurrentHashMap<>());
+            if (m.size() < MAX_CACHED) {
+                m.put(gpuModel, r);
+            }
+        }
+        return r;
+    }
+
+    private record Resolved(ServiceTimeTable table, double scale, double k) {
     }
 
     private Entry entry(String modelName, String gpuModel) {

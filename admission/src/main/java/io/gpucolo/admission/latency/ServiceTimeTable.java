@@ -21,7 +21,10 @@ import java.util.TreeSet;
  *   <li>missing cells (e.g. out of memory in a small MIG slice) are filled from the previous batch times the
  *       batch ratio measured at the nearest larger share that has both, or {@code b/b_prev} without one; a
  *       missing multi-process cell keeps the previous batch's process slowdown ratio, or {@code p} without
- *       one.</li>
+ *       one;</li>
+ *   <li>measurement noise is removed by making the grid monotone before interpolating: non-decreasing in the
+ *       batch and in the number of processes (running maximum), non-increasing in the share (running maximum
+ *       from the largest share down).</li>
  * </ul>
  * Operating range: shares 1..100%, batches 1..4096, processes 1..48; accuracy is reported in docs/MODEL.md.
  */
@@ -29,13 +32,25 @@ final class ServiceTimeTable {
     private final int[] batches;
     private final double[] lnBatches;
     private final int procs;
-    /** [share-1][batchIndex][procs-1] → ln S (ms). */
+    /** [share-1][procs-1][batchIndex] → ln S (ms). */
     private final double[][][] lnMs;
+    /** [share-1][procs-1][batchIndex] → S (ms). */
+    private final double[][][] ms;
 
     private ServiceTimeTable(int[] batches, int procs, double[][][] lnMs) {
         this.batches = batches;
         this.procs = procs;
         this.lnMs = lnMs;
+        this.ms = new double[lnMs.length][][];
+        for (int i = 0; i < lnMs.length; i++) {
+            ms[i] = new double[lnMs[i].length][];
+            for (int p = 0; p < lnMs[i].length; p++) {
+                ms[i][p] = new double[lnMs[i][p].length];
+                for (int j = 0; j < ms[i][p].length; j++) {
+                    ms[i][p][j] = Math.exp(lnMs[i][p][j]);
+                }
+            }
+        }
         this.lnBatches = new double[batches.length];
         for (int j = 0; j < batches.length; j++) {
             lnBatches[j] = Math.log(batches[j]);
@@ -76,11 +91,12 @@ final class ServiceTimeTable {
             }
         }
         fillMissing(profile, shares, batches, grid);
-        double[][][] dense = new double[100][nb][np];
+        makeMonotone(grid);
+        double[][][] dense = new double[100][np][nb];
         for (int pct = 1; pct <= 100; pct++) {
             for (int j = 0; j < nb; j++) {
                 for (int p = 0; p < np; p++) {
-                    dense[pct - 1][j][p] = Math.log(alongShare(shares, grid, j, p, pct));
+                    dense[pct - 1][p][j] = Math.log(alongShare(shares, grid, j, p, pct));
                 }
             }
         }
@@ -119,6 +135,26 @@ final class ServiceTimeTable {
         }
     }
 
+    private static void makeMonotone(double[][][] g) {
+        for (int i = g.length - 1; i >= 0; i--) {
+            for (int j = 0; j < g[i].length; j++) {
+                for (int p = 0; p < g[i][j].length; p++) {
+                    double v = g[i][j][p];
+                    if (j > 0) {
+                        v = Math.max(v, g[i][j - 1][p]);
+                    }
+                    if (p > 0) {
+                        v = Math.max(v, g[i][j][p - 1]);
+                    }
+                    if (i < g.length - 1) {
+                        v = Math.max(v, g[i + 1][j][p]);
+                    }
+                    g[i][j][p] = v;
+                }
+            }
+        }
+    }
+
     private static double alongShare(double[] shares, double[][][] g, int j, int p, int pct) {
         int n = shares.length;
         if (pct >= shares[n - 1]) {
@@ -142,21 +178,53 @@ final class ServiceTimeTable {
 
     /** Mean batch service time, ms, for a share in 1..100 %, a (possibly fractional) batch >= 1 and procs >= 1. */
     double ms(int sharePct, double batch, int processes) {
-        double[][] row = lnMs[sharePct - 1];
         int p = Math.min(processes, procs) - 1;
-        double s;
+        double[] ln = lnMs[sharePct - 1][p];
+        double[] s = ms[sharePct - 1][p];
+        double v;
         int nb = batches.length;
         if (batch <= batches[0]) {
-            s = Math.exp(row[0][p]);
+            v = s[0];
         } else if (batch >= batches[nb - 1]) {
-            s = Math.exp(row[nb - 1][p]) * batch / batches[nb - 1];
+            v = s[nb - 1] * batch / batches[nb - 1];
         } else {
             int j = Arrays.binarySearch(batches, (int) Math.floor(batch));
             j = j >= 0 ? j : -j - 2;
             double t = (Math.log(batch) - lnBatches[j]) / (lnBatches[j + 1] - lnBatches[j]);
-            s = Math.exp(row[j][p] + t * (row[j + 1][p] - row[j][p]));
+            v = Math.exp(ln[j] + t * (ln[j + 1] - ln[j]));
         }
-        return processes > procs ? s * processes / procs : s;
+        return processes > procs ? v * processes / procs : v;
+    }
+
+    /**
+     * The effective batch of a dynamically batching server: the smallest {@code x} in {@code [1, maxBatch]} with
+     * {@code x >= c S(x)}, where {@code c} is the arrival rate per ms times the service-time scale. Closed form per
+     * log-log segment: {@code x = (c S_j b_j^-a)^(1/(1-a))} with slope {@code a < 1} (a crossing needs it).
+     * Returns {@code maxBatch} when there is no crossing below it (the caller checks stability).
+     */
+    double effectiveBatch(int sharePct, int processes, double c, int maxBatch) {
+        double cc = processes > procs ? c * processes / procs : c;
+        int p = Math.min(processes, procs) - 1;
+        double[] s = ms[sharePct - 1][p];
+        double[] ln = lnMs[sharePct - 1][p];
+        double first = cc * s[0];
+        if (first <= batches[0]) {
+            return Math.min(maxBatch, Math.max(1, first));
+        }
+        for (int j = 1; j < batches.length; j++) {
+            if (batches[j - 1] >= maxBatch) {
+                return maxBatch;
+            }
+            if (batches[j] - cc * s[j] >= 0 || batches[j] >= maxBatch) {
+                double a = (ln[j] - ln[j - 1]) / (lnBatches[j] - lnBatches[j - 1]);
+                if (a >= 1) {
+                    return Math.min(maxBatch, batches[j]);
+                }
+                double x = Math.exp((Math.log(cc) + ln[j - 1] - a * lnBatches[j - 1]) / (1 - a));
+                return Math.min(maxBatch, Math.max(batches[j - 1], Math.min(batches[j], x)));
+            }
+        }
+        return maxBatch;
     }
 
     int maxMeasuredProcesses() {
