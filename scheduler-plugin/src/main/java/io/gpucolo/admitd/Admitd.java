@@ -1,0 +1,178 @@
+package io.gpucolo.admitd;
+
+import io.gpucolo.admission.latency.LatencyModel;
+import io.gpucolo.admission.model.Cluster;
+import io.gpucolo.admission.model.Gpu;
+import io.gpucolo.admission.model.GpuId;
+import io.gpucolo.admission.model.Node;
+import io.gpucolo.admission.pipeline.Admission;
+import io.gpucolo.admission.plugins.Policies;
+import io.gpucolo.admission.policy.LoadedPolicy;
+import io.gpucolo.admission.policy.PolicyHolder;
+import io.gpucolo.admission.state.ClusterState;
+import io.gpucolo.admitd.jobs.Periodic;
+import io.gpucolo.admitd.journal.DecisionJournal;
+import io.gpucolo.admitd.journal.JournalEntry;
+import io.gpucolo.admitd.protocol.Reply;
+import io.gpucolo.admitd.slurm.SlurmCommands;
+import io.gpucolo.admitd.slurm.SlurmFormatException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+/**
+ * The admission daemon, wired by hand: hook server ({@link HookServer}) → {@link Desk} (in-memory state,
+ * journal) and, on Quartz, reconcile with Slurm, re-pack held jobs, drain the journal to the audit log and
+ * reload the policy.
+ */
+public final class Admitd implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Admitd.class.getName());
+
+    /** What the daemon needs from its command line. */
+    public record Options(Path policyFile, Path journal, Path secretFile, Path hookConf, String slurmConf,
+                          String gpuModel, long gpuMemoryMiB, int portOverride, Duration reconcileOverride) {
+    }
+
+    private final HookServer server;
+    private final Periodic periodic;
+    private final DecisionJournal journal;
+    private final AuditLog audit;
+
+    private Admitd(HookServer server, Periodic periodic, DecisionJournal journal, AuditLog audit) {
+        this.server = server;
+        this.periodic = periodic;
+        this.journal = journal;
+        this.audit = audit;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Starts the daemon; returns when it is listening. */
+    public static Admitd start(Options o, PolicyHolder policies, LatencyModel model, AuditLog audit, String secret)
+            throws Exception {
+        SlurmCommands slurm = new SlurmCommands(o.slurmConf(), Duration.ofSeconds(20));
+        List<GpuId> gpus = inventory(slurm);
+        ClusterState state = new ClusterState(cluster(gpus, o.gpuModel(), o.gpuMemoryMiB()));
+        AtomicReference<Setup> setup = new AtomicReference<>(setup(policies.current(), model));
+        DecisionJournal journal = DecisionJournal.open(o.journal());
+        Book book = new Book();
+        int restored = Restore.apply(journal.replayed(), setup.get().policy(), state, book);
+        LOG.info("journal " + o.journal() + ": " + journal.replayed().size() + " events replayed, " + restored
+                + " decisions followed again");
+        InstantSource clock = InstantSource.system();
+        Desk desk = new Desk(setup::get, state, journal, book, clock);
+        Reconciler reconciler = new Reconciler(state, book, desk, clock);
+        Repacker repacker = new Repacker(book, desk, reconciler, slurm);
+        StatusView status = new StatusView(state, book, setup::get);
+        var a = setup.get().policy().admitd();
+        int port = o.portOverride() > 0 ? o.portOverride() : a.port();
+        HookServer server = new HookServer(InetAddress.getByName(a.listenAddress()), port, secret, r -> switch (r.op()) {
+            case "ping" -> new Reply("ok", Map.of("decisions", Integer.toString(book.size())));
+            case "status" -> status.reply();
+            default -> desk.decide(r);
+        });
+        HookSettings.write(o.hookConf(), HookSettings.render(setup.get().policy(), server.port(), o.secretFile(), gpus));
+        Periodic periodic = new Periodic("admitd");
+        Duration reconcile = o.reconcileOverride() != null ? o.reconcileOverride() : a.reconcilePeriod();
+        periodic.every("reconcile", reconcile, () -> {
+            try {
+                reconciler.apply(slurm.jobs());
+                repacker.run();
+            } catch (SlurmFormatException e) {
+                LOG.severe("reconcile skipped: " + e.getMessage());
+            } catch (IOException e) {
+                LOG.severe("reconcile: journal write failed: " + e.getMessage());
+            }
+        });
+        if (audit != null) {
+            periodic.every("drain", Duration.ofMillis(500), () -> drain(journal, audit));
+        }
+        periodic.every("policy", Duration.ofSeconds(5), () -> {
+            var result = policies.reload();
+            if (result instanceof PolicyHolder.Reload.Applied) {
+                setup.set(setup(policies.current(), model));
+                try {
+                    HookSettings.write(o.hookConf(), HookSettings.render(setup.get().policy(), server.port(),
+                            o.secretFile(), gpus));
+                } catch (IOException e) {
+                    LOG.severe("cannot rewrite " + o.hookConf() + ": " + e.getMessage());
+                }
+            }
+            if (!(result instanceof PolicyHolder.Reload.Unchanged)) {
+                LOG.info("policy: " + result.describe());
+            }
+        });
+        return new Admitd(server, periodic, journal, audit);
+    }
+
+    static Setup setup(LoadedPolicy loaded, LatencyModel model) {
+        return new Setup(loaded.policy(), new Admission(Policies.from(loaded.policy(), model)), loaded.source());
+    }
+
+    private static List<GpuId> inventory(SlurmCommands slurm) throws SlurmFormatException, InterruptedException {
+        SlurmFormatException last = null;
+        for (int i = 0; i < 30; i++) {
+            try {
+                List<GpuId> gpus = slurm.gpus();
+                if (gpus.isEmpty()) {
+                    throw new SlurmFormatException("sinfo shows no typed GPU (Gres=gpu:gN:1); see docs/SLURM-INTEGRATION.md");
+                }
+                return gpus;
+            } catch (SlurmFormatException e) {
+                last = e;
+                LOG.warning("waiting for Slurm: " + e.getMessage());
+                Thread.sleep(1000);
+            }
+        }
+        throw last;
+    }
+
+    static Cluster cluster(List<GpuId> gpus, String model, long memMiB) {
+        Map<String, List<Gpu>> byNode = new TreeMap<>();
+        for (GpuId g : gpus) {
+            byNode.computeIfAbsent(g.node(), n -> new ArrayList<>()).add(new Gpu(g, model, memMiB, 108));
+        }
+        List<Node> nodes = new ArrayList<>();
+        byNode.forEach((n, list) -> {
+            list.sort((x, y) -> x.id().compareTo(y.id()));
+            nodes.add(new Node(n, list, Set.of()));
+        });
+        return new Cluster(nodes);
+    }
+
+    private static void drain(DecisionJournal journal, AuditLog audit) {
+        List<JournalEntry> batch = List.of();
+        try {
+            long stored = audit.lastSeq();
+            batch = journal.takeUndrained(stored, 500);
+            if (!batch.isEmpty()) {
+                audit.append(batch);
+            }
+        } catch (IOException | RuntimeException e) {
+            journal.requeue(batch);
+            LOG.warning("audit log unavailable, " + batch.size() + " events kept in the journal: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        periodic.close();
+        server.close();
+        if (audit != null) {
+            drain(journal, audit);
+            audit.close();
+        }
+        journal.close();
+    }
+}

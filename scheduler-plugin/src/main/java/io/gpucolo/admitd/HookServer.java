@@ -1,0 +1,141 @@
+package io.gpucolo.admitd;
+
+import io.gpucolo.admitd.protocol.ProtocolException;
+import io.gpucolo.admitd.protocol.Reply;
+import io.gpucolo.admitd.protocol.Request;
+import io.gpucolo.admitd.protocol.Wire;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The loopback endpoint the submit hook talks to. One request line per connection, at most
+ * {@link Wire#MAX_REQUEST_BYTES}; a peer that is not on loopback is dropped; a malformed, oversized or truncated
+ * request gets an {@code error} reply and is logged; nothing a peer sends can stop the server.
+ */
+final class HookServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(HookServer.class.getName());
+    private static final int READ_TIMEOUT_MS = 2000;
+
+    private final ServerSocket server;
+    private final String secret;
+    private final Function<Request, Reply> handler;
+    private final ThreadPoolExecutor pool;
+    private final Thread acceptor;
+
+    HookServer(InetAddress address, int port, String secret, Function<Request, Reply> handler) throws IOException {
+        if (!address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("admitd listens on loopback only, not " + address);
+        }
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(address, port), 256);
+        this.secret = secret;
+        this.handler = handler;
+        this.pool = new ThreadPoolExecutor(4, 4, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), r -> {
+            Thread t = new Thread(r, "admitd-conn");
+            t.setDaemon(true);
+            return t;
+        });
+        this.acceptor = new Thread(this::acceptLoop, "admitd-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                if (!s.getInetAddress().isLoopbackAddress()) {
+                    LOG.warning("dropped connection from non-loopback peer " + s.getInetAddress());
+                    s.close();
+                    continue;
+                }
+                try {
+                    pool.execute(() -> serve(s));
+                } catch (RejectedExecutionException e) {
+                    LOG.warning("too many connections; dropped one from port " + s.getPort());
+                    s.close();
+                }
+            } catch (IOException e) {
+                if (!server.isClosed()) {
+                    LOG.log(Level.WARNING, "accept failed", e);
+                }
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            s.setSoTimeout(READ_TIMEOUT_MS);
+            s.setTcpNoDelay(true);
+            Reply reply;
+            try {
+                byte[] line = readLine(s.getInputStream());
+                reply = handler.apply(Request.parse(line, secret));
+            } catch (ProtocolException e) {
+                LOG.warning("bad request from port " + s.getPort() + ": " + e.getMessage());
+                reply = Reply.error(e.getMessage());
+            } catch (SocketTimeoutException e) {
+                LOG.warning("request from port " + s.getPort() + " not complete within " + READ_TIMEOUT_MS + " ms");
+                reply = Reply.error("request not complete within " + READ_TIMEOUT_MS + " ms");
+            }
+            OutputStream out = s.getOutputStream();
+            out.write((reply.encode() + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (IOException e) {
+            LOG.fine(() -> "connection ended early: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "request handling failed", e);
+        }
+    }
+
+    /** Reads one line (without the newline); oversize and truncation are protocol errors. */
+    static byte[] readLine(InputStream in) throws IOException, ProtocolException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
+        byte[] chunk = new byte[1024];
+        while (true) {
+            int n = in.read(chunk);
+            if (n < 0) {
+                throw new ProtocolException(buf.size() == 0 ? "empty request" : "truncated request (no newline after "
+                        + buf.size() + " bytes)");
+            }
+            for (int i = 0; i < n; i++) {
+                if (chunk[i] == '\n') {
+                    buf.write(chunk, 0, i);
+                    byte[] line = buf.toByteArray();
+                    int len = line.length > 0 && line[line.length - 1] == '\r' ? line.length - 1 : line.length;
+                    return java.util.Arrays.copyOf(line, len);
+                }
+            }
+            buf.write(chunk, 0, n);
+            if (buf.size() >= Wire.MAX_REQUEST_BYTES) {
+                throw new ProtocolException("request exceeds " + Wire.MAX_REQUEST_BYTES + " bytes");
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,133 @@
+package io.gpucolo.admitd;
+
+import io.gpucolo.admission.model.GpuId;
+import io.gpucolo.admission.state.ClusterState;
+import io.gpucolo.admission.state.GpuState;
+import io.gpucolo.admission.state.Guest;
+import io.gpucolo.admitd.slurm.SlurmJob;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Brings admitd's view in line with Slurm's ({@code squeue --json}): binds decision ids to the job ids they
+ * became (read back from {@code admin_comment}), forgets jobs that ended and decisions whose submission never
+ * reached Slurm, and marks GPUs held by whole-GPU jobs as full so that no guest is placed beside them.
+ */
+final class Reconciler {
+    private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+    private static final Pattern ID = Pattern.compile(" id=(d[0-9]{1,18})(?: |$)");
+    private static final Pattern GPUS = Pattern.compile(" gpu=([^ ]+)");
+    /** A decision whose job Slurm has not shown by then was never submitted (another plugin refused it). */
+    static final Duration LOST_AFTER = Duration.ofSeconds(60);
+
+    private final ClusterState state;
+    private final Book book;
+    private final Desk desk;
+    private final InstantSource clock;
+    private volatile Map<String, SlurmJob> lastSeen = Map.of();
+
+    Reconciler(ClusterState state, Book book, Desk desk, InstantSource clock) {
+        this.state = state;
+        this.book = book;
+        this.desk = desk;
+        this.clock = clock;
+    }
+
+    /** The jobs seen by the last reconcile, by job id. */
+    Map<String, SlurmJob> lastSeen() {
+        return lastSeen;
+    }
+
+    void apply(List<SlurmJob> jobs) throws IOException {
+        Map<String, SlurmJob> byJob = new HashMap<>();
+        Map<String, SlurmJob> liveByDecision = new HashMap<>();
+        Map<String, List<GpuId>> whole = new LinkedHashMap<>();
+        for (SlurmJob j : jobs) {
+            byJob.put(j.jobId(), j);
+            String ac = j.adminComment();
+            if (!ac.startsWith("gpucolo:") || !j.live()) {
+                continue;
+            }
+            if (ac.startsWith("gpucolo:whole")) {
+                whole.put("whole:" + j.jobId(), gpus(ac, j.jobId()));
+            }
+            Matcher m = ID.matcher(ac);
+            if (m.find()) {
+                liveByDecision.put(m.group(1), j);
+            }
+        }
+        lastSeen = Map.copyOf(byJob);
+        for (Map.Entry<String, SlurmJob> e : liveByDecision.entrySet()) {
+            Optional<Tracked> t = book.get(e.getKey());
+            if (t.isPresent() && t.get().jobId().isEmpty()) {
+                desk.note(Map.of("kind", "bind", "id", e.getKey(), "job", e.getValue().jobId(),
+                        "at", Long.toString(clock.millis())));
+                book.put(t.get().bound(e.getValue().jobId()));
+            }
+        }
+        for (Tracked t : book.all()) {
+            boolean live = liveByDecision.containsKey(t.id());
+            if (t.jobId().isPresent() && !live) {
+                forget(t, "end", "job " + t.jobId().get() + " ended");
+            } else if (t.jobId().isEmpty() && !live && t.at().plus(LOST_AFTER).isBefore(clock.instant())) {
+                forget(t, "lost", "no Slurm job carries this decision after " + LOST_AFTER.toSeconds() + " s");
+            }
+        }
+        for (GpuState g : state.gpus()) {
+            for (Guest x : g.guests()) {
+                if (x.jobId().startsWith("whole") && !whole.containsKey(x.jobId())) {
+                    state.removeGuest(x.jobId());
+                }
+            }
+        }
+        whole.forEach((key, list) -> {
+            for (GpuId gpu : list) {
+                state.gpu(gpu).ifPresent(g -> {
+                    if (g.guests().stream().noneMatch(x -> x.jobId().equals(key))) {
+                        state.addGuest(gpu, new Guest(key, "slurm", 100, g.gpu().memoryMiB(), false));
+                    }
+                });
+            }
+        });
+    }
+
+    private void forget(Tracked t, String kind, String why) throws IOException {
+        if (t.kind().equals("service")) {
+            state.removeService(t.id());
+        } else {
+            state.removeGuest(t.id());
+        }
+        book.remove(t.id());
+        Map<String, String> ev = new LinkedHashMap<>();
+        ev.put("kind", kind);
+        ev.put("id", t.id());
+        t.jobId().ifPresent(j -> ev.put("job", j));
+        ev.put("reason", why);
+        ev.put("at", Long.toString(clock.millis()));
+        desk.note(ev);
+        LOG.info(() -> "decision " + t.id() + ": " + why);
+    }
+
+    private static List<GpuId> gpus(String adminComment, String jobId) {
+        Matcher m = GPUS.matcher(adminComment);
+        if (!m.find()) {
+            return List.of();
+        }
+        try {
+            return java.util.Arrays.stream(m.group(1).split(",")).map(GpuId::parse).toList();
+        } catch (IllegalArgumentException e) {
+            LOG.warning("job " + jobId + ": unreadable gpu list in admin comment '" + JobOptions.clip(adminComment) + "': "
+                    + e.getMessage());
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.gpucolo.admitd.cli;
+
+import io.gpucolo.admission.latency.CalibratedLatencyModel;
+import io.gpucolo.admission.latency.LatencyModel;
+import io.gpucolo.admission.policy.LatencyFloor;
+import io.gpucolo.admission.policy.LoadResult;
+import io.gpucolo.admission.policy.PolicyHolder;
+import io.gpucolo.admission.policy.PolicyLoader;
+import io.gpucolo.admission.policy.Problem;
+import io.gpucolo.admitd.Admitd;
+import io.gpucolo.admitd.AuditLogs;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gpucolo admitd}: the admission daemon the submit hook asks (runs until SIGTERM). */
+@Command(name = "admitd", mixinStandardHelpOptions = true,
+        description = "Run the admission daemon that answers the Slurm job_submit hook (see docs/SLURM-INTEGRATION.md).")
+public final class AdmitdCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "the policy file (gpucolo.yaml)")
+    Path policy;
+
+    @Option(names = "--journal", paramLabel = "FILE", defaultValue = "/var/lib/gpucolo/admitd.journal",
+            description = "the fsync'd decision journal (default: ${DEFAULT-VALUE})")
+    Path journal;
+
+    @Option(names = "--secret-file", paramLabel = "FILE", defaultValue = "/etc/slurm/gpucolo.secret",
+            description = "shared secret of hook and admitd, mode 0600, created when missing (default: ${DEFAULT-VALUE})")
+    Path secretFile;
+
+    @Option(names = "--slurm-conf", paramLabel = "FILE", defaultValue = "/etc/slurm/slurm.conf",
+            description = "slurm.conf (SLURM_CONF of the Slurm commands; the hook settings go next to it)")
+    Path slurmConf;
+
+    @Option(names = "--hook-conf", paramLabel = "FILE",
+            description = "where to write the hook's settings (default: gpucolo-hook.conf next to slurm.conf)")
+    Path hookConf;
+
+    @Option(names = "--gpu-model", paramLabel = "MODEL", defaultValue = "A100",
+            description = "GPU model of the typed GPUs (latency profiles; default: ${DEFAULT-VALUE})")
+    String gpuModel;
+
+    @Option(names = "--gpu-memory-mib", paramLabel = "MIB", defaultValue = "81920",
+            description = "GPU memory per GPU, MiB (default: ${DEFAULT-VALUE})")
+    long gpuMemoryMiB;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "0",
+            description = "listen port, overriding admitd.port of the policy")
+    int port;
+
+    @Option(names = "--reconcile-ms", paramLabel = "MS", defaultValue = "0",
+            description = "reconcile period, overriding admitd.reconcile_period_s of the policy")
+    long reconcileMs;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        LatencyModel model = CalibratedLatencyModel.builtIn();
+        PolicyLoader loader = new PolicyLoader(LatencyFloor.of(model, List.of(gpuModel)));
+        LoadResult first = loader.load(policy);
+        if (first instanceof LoadResult.Invalid bad) {
+            for (Problem p : bad.problems()) {
+                err.println(p);
+            }
+            err.println(policy + ": policy refused; admitd not started");
+            err.flush();
+            return 2;
+        }
+        PolicyHolder holder = new PolicyHolder(policy, loader, ((LoadResult.Valid) first).loaded());
+        String secret = Secrets.readOrCreate(secretFile);
+        Path hook = hookConf != null ? hookConf : slurmConf.toAbsolutePath().resolveSibling("gpucolo-hook.conf");
+        var options = new Admitd.Options(policy, journal, secretFile, hook, slurmConf.toString(), gpuModel,
+                gpuMemoryMiB, port, reconcileMs > 0 ? Duration.ofMillis(reconcileMs) : null);
+        Admitd daemon = Admitd.start(options, holder, model, AuditLogs.open(holder.current().policy()), secret);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                daemon.close();
+            } catch (Exception e) {
+                System.err.println("admitd: shutdown: " + e.getMessage());
+            }
+            stop.countDown();
+        }));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("admitd: listening on 127.0.0.1:" + daemon.port() + ", hook settings in " + hook);
+        out.flush();
+        stop.await();
+        return 0;
+    }
+}
