@@ -1,0 +1,164 @@
+package io.gpucolo.node.actuator;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every stop noded makes goes through here, and every stop has a bounded lease:
+ * <ol>
+ *   <li>the target is written to the lease state file ({@link LeaseBook}) before it is stopped;</li>
+ *   <li>the out-of-process {@link LeaseWatchdog} is told the lease (it resumes on expiry or when noded dies);</li>
+ *   <li>the target is stopped, and a resume is scheduled on this guard's own timer thread at lease expiry.</li>
+ * </ol>
+ * Leases longer than {@code maxLease} are cut to it. {@link #resumeLeftovers} resumes what a previous noded left.
+ * Thread-safe.
+ */
+public final class LeaseGuard implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseGuard.class);
+
+    private final LeaseBook book;
+    private final Duration maxLease;
+    private final ScheduledExecutorService timer;
+    private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
+    private final Process watchdog;
+    private final OutputStream toWatchdog;
+
+    /**
+     * @param stateFile    the lease state file
+     * @param maxLease     the longest any stop may last
+     * @param withWatchdog start the out-of-process watchdog (noded: yes; tests of the in-process path: no)
+     */
+    public LeaseGuard(Path stateFile, Duration maxLease, boolean withWatchdog) throws IOException {
+        this.book = new LeaseBook(stateFile);
+        this.maxLease = maxLease;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gpucolo-lease-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        if (withWatchdog) {
+            String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            watchdog = new ProcessBuilder(java, "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"), LeaseWatchdog.class.getName())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            toWatchdog = watchdog.getOutputStream();
+        } else {
+            watchdog = null;
+            toWatchdog = null;
+        }
+    }
+
+    /** The watchdog process's id, or -1 without one. */
+    public long watchdogPid() {
+        return watchdog == null ? -1 : watchdog.pid();
+    }
+
+    /** Resumes every target listed in a previous incarnation's state file, then forgets them; returns how many. */
+    public static int resumeLeftovers(Path stateFile) throws IOException {
+        int n = 0;
+        for (String key : LeaseBook.read(stateFile)) {
+            try {
+                Pauser.resume(PauseTarget.parse(key));
+                n++;
+                LOG.warn("resumed {} left stopped by a previous noded", key);
+            } catch (IllegalArgumentException | IOException e) {
+                LOG.error("could not resume leftover '{}' from {}: {}", key, stateFile, e.getMessage());
+            }
+        }
+        java.nio.file.Files.deleteIfExists(stateFile);
+        return n;
+    }
+
+    /** Stops {@code target} for at most {@code lease} (cut to the maximum lease); it is resumed when the lease ends. */
+    public void stop(PauseTarget target, Duration lease) throws IOException {
+        Duration l = lease.compareTo(maxLease) > 0 ? maxLease : lease;
+        book.add(target);
+        tellWatchdog("stop " + l.toMillis() + " " + target.key());
+        ScheduledFuture<?> old = expiries.put(target.key(), timer.schedule(() -> expire(target), l.toNanos(), TimeUnit.NANOSECONDS));
+        if (old != null) {
+            old.cancel(false);
+        }
+        Pauser.stop(target);
+    }
+
+    /** Resumes {@code target} now (idempotent). */
+    public void resume(PauseTarget target) throws IOException {
+        ScheduledFuture<?> f = expiries.remove(target.key());
+        if (f != null) {
+            f.cancel(false);
+        }
+        Pauser.resume(target);
+        book.remove(target);
+        tellWatchdog("resume " + target.key());
+    }
+
+    /** Resumes everything this guard holds; returns how many targets. */
+    public int resumeAll() {
+        List<String> keys = new ArrayList<>(book.keys());
+        int n = 0;
+        for (String key : keys) {
+            try {
+                resume(PauseTarget.parse(key));
+                n++;
+            } catch (IOException e) {
+                LOG.error("could not resume {}: {}", key, e.getMessage());
+            }
+        }
+        return n;
+    }
+
+    /** Targets stopped now. */
+    public List<String> held() {
+        return book.keys();
+    }
+
+    private void expire(PauseTarget target) {
+        try {
+            resume(target);
+        } catch (IOException e) {
+            LOG.error("lease expired but resuming {} failed: {}", target.key(), e.getMessage());
+        }
+    }
+
+    private synchronized void tellWatchdog(String line) {
+        if (toWatchdog == null) {
+            return;
+        }
+        try {
+            toWatchdog.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            toWatchdog.flush();
+        } catch (IOException e) {
+            LOG.error("lease watchdog gone ({}); in-process leases still apply", e.getMessage());
+        }
+    }
+
+    /** Resumes everything, then ends the watchdog (closing its stdin makes it resume what it holds and exit). */
+    @Override
+    public void close() {
+        resumeAll();
+        timer.shutdownNow();
+        if (watchdog != null) {
+            try {
+                toWatchdog.close();
+                watchdog.waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                LOG.debug("watchdog pipe already closed: {}", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
