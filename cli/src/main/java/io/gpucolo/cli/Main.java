@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Latency-guaranteed co-location of inference and training on Slurm GPU clusters.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                io.gpucolo.cli.demo.DemoCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,194 @@
+package io.gpucolo.cli.demo;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.DoubleConsumer;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Drives the load schedule second by second and watches what happens: each second it scrapes every
+ * service's latency histogram (p99 of that 1-second window, from bucket deltas) and noded's gauges, and
+ * every other second lists the jobs (placements, deferrals); it records all of it in the timeline, prints
+ * events as they happen, and keeps a progress bar with the current p99 vs SLO per service.
+ */
+final class Sampler {
+    private final DemoWiring wiring;
+    private final SlurmJobs jobs;
+    private final Timeline tl;
+    private final DemoSchedule schedule;
+    private final PrintStream con;
+    private final Map<String, TreeMap<Double, Double>> lastBuckets = new HashMap<>();
+    private final Map<Long, String> seen = new HashMap<>();
+    private final Set<Long> placed = new HashSet<>();
+    private final Set<Long> deferred = new HashSet<>();
+    private final Set<Integer> gpusUsed = new HashSet<>();
+    private final long startNs = System.nanoTime();
+    private long actions;
+    private double lastWork = Double.NaN;
+    private double lastWorkT;
+    private double lastActions = Double.NaN;
+
+    Sampler(DemoWiring wiring, SlurmJobs jobs, Timeline tl, DemoSchedule schedule, PrintStream con) {
+        this.wiring = wiring;
+        this.jobs = jobs;
+        this.tl = tl;
+        this.schedule = schedule;
+        this.con = con;
+    }
+
+    /** Demo time: seconds since this sampler was made (right after the services were submitted). */
+    double now() {
+        return (System.nanoTime() - startNs) / 1e9;
+    }
+
+    /** Waits until every service has started serving (its metrics port is known and answers). */
+    void awaitServing(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            wiring.pollServices(now());
+            if (wiring.allServing() && wiring.serviceMetrics().values().stream().allMatch(u -> Scrape.fetch(u).isPresent())) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the inference services did not start serving within "
+                        + timeout.toSeconds() + " s (serving: " + wiring.serviceMetrics().keySet()
+                        + "; job output under the lab's out/ folder)");
+            }
+            pause(200);
+        }
+    }
+
+    /**
+     * Runs the load schedule to its end (the last service's burst plus cool-down), one tick a second,
+     * calling {@code everySecond} with the demo time at each tick.
+     */
+    void drive(DoubleConsumer everySecond) {
+        double end = wiring.serviceMetrics().keySet().stream().mapToDouble(s -> wiring.burstStart(s).orElse(0.0))
+                .max().orElse(0) + schedule.burstS() + schedule.cooldownS();
+        int ticks = (int) Math.ceil(end - now());
+        long tickNs = System.nanoTime();
+        try (ProgressBar pb = new ProgressBarBuilder().setTaskName("load").setInitialMax(ticks).setUnit(" s", 1)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate()
+                .setConsumer(new ConsoleProgressBarConsumer(con, 120)).build()) {
+            for (int i = 0; i < ticks; i++) {
+                everySecond.accept(now());
+                pause(Math.max(0, tickNs + (i + 1) * 1_000_000_000L - System.nanoTime()) / 1_000_000);
+                double t = now();
+                sample(t);
+                pb.stepTo(i + 1);
+                pb.setExtraMessage(statusLine(t));
+            }
+        }
+    }
+
+    private void sample(double t) {
+        for (Map.Entry<String, java.net.URI> svc : wiring.serviceMetrics().entrySet()) {
+            String name = svc.getKey();
+            Optional<List<Scrape.Sample>> s = Scrape.fetch(svc.getValue());
+            if (s.isEmpty()) {
+                continue;
+            }
+            TreeMap<Double, Double> now = Scrape.buckets(s.get(), wiring.latencyHistogram(), Map.of());
+            TreeMap<Double, Double> before = lastBuckets.put(name, now);
+            double slo = wiring.sloMs(name);
+            tl.add("slo." + name, t, slo);
+            if (before != null) {
+                double p99 = Scrape.quantileBetween(before, now, 0.99) * wiring.latencyUnitMs();
+                tl.add("p99." + name, t, Double.isInfinite(p99) ? 10 * slo : p99);
+            }
+        }
+        double work = wiring.trainingWorkMs();
+        if (Double.isFinite(work)) {
+            if (Double.isFinite(lastWork) && t > lastWorkT) {
+                tl.add("train.work_ms_per_s", t, (work - lastWork) / (t - lastWorkT));
+            }
+            lastWork = work;
+            lastWorkT = t;
+        }
+        wiring.nodedMetrics().flatMap(Scrape::fetch).ifPresent(s -> {
+            wiring.recordNoded(s, t, tl);
+            double a = wiring.actionsTotal(s);
+            if (Double.isFinite(a)) {
+                if (Double.isFinite(lastActions) && a > lastActions) {
+                    actions += (long) (a - lastActions);
+                    tl.event(t, "control", (long) (a - lastActions) + " controller action(s)");
+                }
+                lastActions = a;
+            }
+        });
+        if (Math.round(t) % 2 == 0) {
+            jobs.list().ifPresent(list -> list.forEach(j -> note(t, j)));
+        }
+    }
+
+    private void note(double t, SlurmJobs.Job j) {
+        String was = seen.put(j.id(), j.state() + "|" + j.reason() + "|" + j.gpu());
+        String now = seen.get(j.id());
+        if (now.equals(was)) {
+            return;
+        }
+        if (j.gpu() >= 0) {
+            gpusUsed.add(j.gpu());
+        }
+        boolean training = wiring.isTraining(j.name());
+        String text;
+        if (j.deferred()) {
+            deferred.add(j.id());
+            text = "deferred job " + j.id() + " (" + j.name() + "): " + j.reason();
+        } else if (j.state().equals("RUNNING") && j.gpu() >= 0) {
+            if (training) {
+                placed.add(j.id());
+            }
+            text = "job " + j.id() + " (" + j.name() + ") running on GPU g" + j.gpu() + " [" + j.gres() + "]";
+        } else {
+            text = "job " + j.id() + " (" + j.name() + ") " + j.state().toLowerCase(Locale.ROOT)
+                    + (j.reason().equals("None") ? "" : " (" + j.reason() + ")");
+        }
+        tl.event(t, training ? "training" : "service", text);
+        con.print("\r" + String.format(Locale.ROOT, "[%5.1f s] %-100s", t, text) + "\n");
+    }
+
+    private String statusLine(double t) {
+        boolean burst = wiring.serviceMetrics().keySet().stream().anyMatch(svc -> wiring.burstStart(svc)
+                .map(b0 -> t >= b0 && t < b0 + schedule.burstS()).orElse(false));
+        StringBuilder b = new StringBuilder(burst ? "BURST x" + schedule.burstFactor() : "nominal");
+        for (String svc : wiring.serviceMetrics().keySet()) {
+            b.append(String.format(Locale.ROOT, " | %s p99 %.0f/%.0f ms", svc, tl.last("p99." + svc), wiring.sloMs(svc)));
+        }
+        return b.append(String.format(Locale.ROOT, " | train %.0f ms/s | placed %d deferred %d | actions %d",
+                tl.last("train.work_ms_per_s"), placed.size(), deferred.size(), actions)).toString();
+    }
+
+    /** The figures so far (call after {@link #drive}). */
+    DemoSummary summary() {
+        Map<String, double[]> windows = new HashMap<>();
+        for (String svc : wiring.serviceMetrics().keySet()) {
+            double b0 = wiring.burstStart(svc).orElseThrow();
+            windows.put(svc, new double[] {b0 + 1, b0 + schedule.burstS() + 1});
+        }
+        int[] w = DemoSummary.burstWindows(tl, windows);
+        int dedicated = wiring.serviceMetrics().size() + placed.size();
+        return new DemoSummary(w[0], w[1], placed.size(), deferred.size(), actions, dedicated,
+                Math.max(gpusUsed.size(), wiring.serviceMetrics().size()));
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+}
