@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
         description = "Latency-guaranteed co-location of inference and training on Slurm GPU clusters.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                io.gpucolo.node.emu.EmuGpuCommand.class,
+                io.gpucolo.node.emu.EmuInferCommand.class,
+                io.gpucolo.node.emu.EmuTrainCommand.class,
+                io.gpucolo.node.emu.EmuMpsControlCommand.class,
                 io.gpucolo.cli.demo.DemoCommand.class,
         })
 public final class Main implements Runnable {
