@@ -16,6 +16,7 @@ import io.gpucolo.admitd.journal.JournalEntry;
 import io.gpucolo.admitd.protocol.Reply;
 import io.gpucolo.admitd.slurm.SlurmCommands;
 import io.gpucolo.admitd.slurm.SlurmFormatException;
+import io.gpucolo.store.Store;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -45,9 +46,9 @@ public final class Admitd implements AutoCloseable {
     private final HookServer server;
     private final Periodic periodic;
     private final DecisionJournal journal;
-    private final AuditLog audit;
+    private final Store audit;
 
-    private Admitd(HookServer server, Periodic periodic, DecisionJournal journal, AuditLog audit) {
+    private Admitd(HookServer server, Periodic periodic, DecisionJournal journal, Store audit) {
         this.server = server;
         this.periodic = periodic;
         this.journal = journal;
@@ -59,7 +60,7 @@ public final class Admitd implements AutoCloseable {
     }
 
     /** Starts the daemon; returns when it is listening. */
-    public static Admitd start(Options o, PolicyHolder policies, LatencyModel model, AuditLog audit, String secret)
+    public static Admitd start(Options o, PolicyHolder policies, LatencyModel model, Store audit, String secret)
             throws Exception {
         SlurmCommands slurm = new SlurmCommands(o.slurmConf(), Duration.ofSeconds(20));
         List<GpuId> gpus = inventory(slurm);
@@ -95,9 +96,7 @@ public final class Admitd implements AutoCloseable {
                 LOG.severe("reconcile: journal write failed: " + e.getMessage());
             }
         });
-        if (audit != null) {
-            periodic.every("drain", Duration.ofMillis(500), () -> drain(journal, audit));
-        }
+        periodic.every("drain", Duration.ofMillis(500), () -> drain(journal, audit));
         periodic.every("policy", Duration.ofSeconds(5), () -> {
             var result = policies.reload();
             if (result instanceof PolicyHolder.Reload.Applied) {
@@ -117,7 +116,7 @@ public final class Admitd implements AutoCloseable {
     }
 
     static Setup setup(LoadedPolicy loaded, LatencyModel model) {
-        return new Setup(loaded.policy(), new Admission(Policies.from(loaded.policy(), model)), loaded.source());
+        return new Setup(loaded.policy(), new Admission(Policies.from(loaded.policy(), model)), loaded.version());
     }
 
     private static List<GpuId> inventory(SlurmCommands slurm) throws SlurmFormatException, InterruptedException {
@@ -151,15 +150,15 @@ public final class Admitd implements AutoCloseable {
         return new Cluster(nodes);
     }
 
-    private static void drain(DecisionJournal journal, AuditLog audit) {
+    /** Moves journal events to the store's audit log; on failure they stay queued (and in the journal). */
+    private static void drain(DecisionJournal journal, Store audit) {
         List<JournalEntry> batch = List.of();
         try {
-            long stored = audit.lastSeq();
-            batch = journal.takeUndrained(stored, 500);
+            batch = journal.takeUndrained(audit.lastSeq(), 500);
             if (!batch.isEmpty()) {
-                audit.append(batch);
+                audit.recordDecisions(batch.stream().map(AuditRows::of).toList());
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             journal.requeue(batch);
             LOG.warning("audit log unavailable, " + batch.size() + " events kept in the journal: " + e.getMessage());
         }
@@ -169,10 +168,8 @@ public final class Admitd implements AutoCloseable {
     public void close() throws Exception {
         periodic.close();
         server.close();
-        if (audit != null) {
-            drain(journal, audit);
-            audit.close();
-        }
+        drain(journal, audit);
+        audit.close();
         journal.close();
     }
 }

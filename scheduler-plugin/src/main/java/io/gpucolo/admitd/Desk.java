@@ -58,6 +58,7 @@ final class Desk {
             rec.put("id", id);
             rec.put("op", r.op());
             rec.put("at", Long.toString(clock.millis()));
+            rec.put("policy", s.source());
             r.fields().forEach((k, v) -> { if (!k.equals("t")) { rec.put("req_" + k, v); } });
             Optional<JobOptions> opts;
             try {

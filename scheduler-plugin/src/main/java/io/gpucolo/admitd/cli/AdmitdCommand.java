@@ -8,7 +8,7 @@ import io.gpucolo.admission.policy.PolicyHolder;
 import io.gpucolo.admission.policy.PolicyLoader;
 import io.gpucolo.admission.policy.Problem;
 import io.gpucolo.admitd.Admitd;
-import io.gpucolo.admitd.AuditLogs;
+import io.gpucolo.store.Store;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +80,7 @@ public final class AdmitdCommand implements Callable<Integer> {
         Path hook = hookConf != null ? hookConf : slurmConf.toAbsolutePath().resolveSibling("gpucolo-hook.conf");
         var options = new Admitd.Options(policy, journal, secretFile, hook, slurmConf.toString(), gpuModel,
                 gpuMemoryMiB, port, reconcileMs > 0 ? Duration.ofMillis(reconcileMs) : null);
-        Admitd daemon = Admitd.start(options, holder, model, AuditLogs.open(holder.current().policy()), secret);
+        Admitd daemon = Admitd.start(options, holder, model, Stores.open(holder.current().policy()), secret);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
