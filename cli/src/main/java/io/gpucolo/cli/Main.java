@@ -15,7 +15,11 @@ import picocli.CommandLine.Command;
                 io.gpucolo.node.emu.EmuInferCommand.class,
                 io.gpucolo.node.emu.EmuTrainCommand.class,
                 io.gpucolo.node.emu.EmuMpsControlCommand.class,
+                io.gpucolo.admission.cli.PolicyCommand.class,
+                io.gpucolo.admission.cli.ModelCommand.class,
                 io.gpucolo.cli.demo.DemoCommand.class,
+                io.gpucolo.admitd.cli.ExplainCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

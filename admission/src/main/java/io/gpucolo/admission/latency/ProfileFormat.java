@@ -1,11 +1,9 @@
 package io.gpucolo.admission.latency;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +42,7 @@ public final class ProfileFormat {
             + "mean_latency_ms p99_latency_ms";
     static final int MAX_ROWS = 1_000_000;
     static final int MAX_LINE = 4096;
+    static final int MAX_BYTES = 64 * 1024 * 1024;
     private static final java.util.regex.Pattern DECIMAL =
             java.util.regex.Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
 
@@ -63,9 +62,16 @@ public final class ProfileFormat {
 
     /** Reads a profile from a stream; {@code name} is the file name used in messages. */
     public static LatencyProfile read(String name, InputStream in) {
-        Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
-        return new Parser(name, new BufferedReader(reader)).parse();
+        byte[] bytes;
+        try {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (IOException e) {
+            throw new ProfileFormatException(name, 0, "cannot read: " + e.getMessage());
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new ProfileFormatException(name, 0, "larger than " + MAX_BYTES / (1024 * 1024) + " MiB");
+        }
+        return new Parser(name, bytes).parse();
     }
 
     /** Writes a profile in format version 1. */
@@ -96,12 +102,13 @@ public final class ProfileFormat {
 
     private static final class Parser {
         private final String name;
-        private final BufferedReader in;
+        private final byte[] bytes;
+        private int pos;
         private int lineNo;
 
-        Parser(String name, BufferedReader in) {
+        Parser(String name, byte[] bytes) {
             this.name = name;
-            this.in = in;
+            this.bytes = bytes;
         }
 
         LatencyProfile parse() {
@@ -245,26 +252,33 @@ public final class ProfileFormat {
 
         /** Next line that is neither blank nor a comment, or null at the end of the file. */
         private String next() {
-            try {
-                while (true) {
-                    String line = in.readLine();
-                    if (line == null) {
-                        return null;
-                    }
-                    lineNo++;
-                    if (line.length() > MAX_LINE) {
-                        throw fail("line longer than " + MAX_LINE + " characters");
-                    }
-                    String t = line.trim();
-                    if (!t.isEmpty() && !t.startsWith("#")) {
-                        return line;
-                    }
+            while (pos < bytes.length) {
+                int end = pos;
+                while (end < bytes.length && bytes[end] != '\n') {
+                    end++;
                 }
-            } catch (CharacterCodingException e) {
-                throw new ProfileFormatException(name, lineNo + 1, "not valid UTF-8 text");
-            } catch (IOException e) {
-                throw new ProfileFormatException(name, lineNo, "read error: " + e.getMessage());
+                lineNo++;
+                if (end - pos > MAX_LINE) {
+                    throw fail("line longer than " + MAX_LINE + " bytes");
+                }
+                String line;
+                try {
+                    line = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(bytes, pos, end - pos)).toString();
+                } catch (CharacterCodingException e) {
+                    throw fail("not valid UTF-8 text");
+                }
+                pos = end + 1;
+                if (line.endsWith("\r")) {
+                    line = line.substring(0, line.length() - 1);
+                }
+                String t = line.trim();
+                if (!t.isEmpty() && !t.startsWith("#")) {
+                    return line;
+                }
             }
+            return null;
         }
 
         private ProfileFormatException fail(String message) {
