@@ -1,0 +1,70 @@
+package io.gpucolo.admitd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gpucolo.admitd.protocol.HookClient;
+import io.gpucolo.admitd.protocol.Reply;
+import io.gpucolo.admitd.protocol.Request;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A real server on loopback fed garbage: every bad message gets an error reply and the server goes on. */
+class HookServerTest {
+    private static final String SECRET = "s3cret-s3cret-s3cret";
+    private HookServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new HookServer(InetAddress.getLoopbackAddress(), 0, SECRET,
+                r -> new Reply("ok", Map.of("echo", r.field("comment").orElse(""))));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    private String raw(byte[] bytes, boolean halfClose) throws Exception {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(bytes);
+            s.getOutputStream().flush();
+            if (halfClose) {
+                s.shutdownOutput();
+            }
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    @Test
+    void garbageOversizeAndTruncationGetErrorRepliesAndTheServerGoesOn() throws Exception {
+        assertTrue(raw("hello world\n".getBytes(StandardCharsets.US_ASCII), false).startsWith("GPUCOLO/1 error"));
+        byte[] big = new byte[20000];
+        java.util.Arrays.fill(big, (byte) 'x');
+        assertTrue(raw(big, false).contains("exceeds%208192%20bytes"));
+        assertTrue(raw(("GPUCOLO/1 " + SECRET + " ping").getBytes(StandardCharsets.US_ASCII), true)
+                .contains("truncated"));
+        assertTrue(raw(new byte[] {(byte) 0xff, (byte) 0xfe, '\n'}, false).startsWith("GPUCOLO/1 error"));
+        Reply ok = new HookClient(server.port(), SECRET, Duration.ofSeconds(2))
+                .ask(new Request("ping", Map.of("comment", "still \"alive\"\n")));
+        assertEquals("ok", ok.verdict());
+        assertEquals("still \"alive\"\n", ok.fields().get("echo"));
+    }
+
+    @Test
+    void aWrongSecretIsRefused() throws Exception {
+        Reply r = new HookClient(server.port(), "not-the-secret-at-all", Duration.ofSeconds(2))
+                .ask(new Request("ping", Map.of()));
+        assertEquals("error", r.verdict());
+        assertEquals("wrong secret", r.fields().get("msg"));
+    }
+}
