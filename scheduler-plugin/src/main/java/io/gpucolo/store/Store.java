@@ -1,0 +1,347 @@
+package io.gpucolo.store;
+
+import io.gpucolo.admission.model.Placement;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The state store: jobs, placements, the decision audit log and load history, in an H2 file (the default,
+ * zero set-up) or any JDBC database (PostgreSQL). The schema is migrated by Flyway on open
+ * ({@code db/migration}). Every write is committed before it returns. Times are passed in; nothing here
+ * reads a clock. Thread-safe: calls are serialised on one connection, which is re-opened after it breaks.
+ * Every failure is a {@link StoreException} with a message for an administrator.
+ */
+public final class Store implements AutoCloseable {
+    private final Location where;
+    private final Properties credentials;
+    private Connection conn;
+
+    private Store(Location where, Properties credentials, Connection conn) {
+        this.where = where;
+        this.credentials = credentials;
+        this.conn = conn;
+    }
+
+    /** Opens the store at {@code jdbcUrl}, creating an H2 file (and its schema) when there is none. */
+    public static Store open(String jdbcUrl) {
+        return open(jdbcUrl, "", "");
+    }
+
+    /** As {@link #open(String)}, with database credentials (empty user: H2's default {@code sa}). */
+    public static Store open(String jdbcUrl, String user, String password) {
+        return open(Location.of(jdbcUrl, false), user, password);
+    }
+
+    /** Opens an existing store and never creates one (for the admin CLI). */
+    public static Store openExisting(String jdbcUrl, String user, String password) {
+        return open(Location.of(jdbcUrl, true), user, password);
+    }
+
+    private static Store open(Location where, String user, String password) {
+        Properties p = new Properties();
+        p.setProperty("user", user.isEmpty() && where.url().startsWith("jdbc:h2:") ? "sa" : user);
+        p.setProperty("password", password);
+        Connection c = connect(where, p);
+        try {
+            Flyway.configure().dataSource(where.url(), p.getProperty("user"), password)
+                    .locations("classpath:db/migration").loggers("slf4j").load().migrate();
+        } catch (FlywayException e) {
+            closeQuietly(c);
+            SQLException sql = sqlCause(e);
+            throw sql != null ? Failures.classify(where, "migrate", sql)
+                    : new StoreException(StoreException.Kind.SCHEMA, "state store " + where.describe()
+                            + ": schema migration failed (" + Failures.firstLine(e) + ")", e);
+        }
+        return new Store(where, p, c);
+    }
+
+    private static Connection connect(Location where, Properties p) {
+        try {
+            Connection c = DriverManager.getConnection(where.url(), p);
+            c.setAutoCommit(true);
+            return c;
+        } catch (SQLException e) {
+            if ("08001".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().startsWith("No suitable driver")) {
+                throw new StoreException(StoreException.Kind.OTHER, "no JDBC driver for " + Location.redact(where.configured())
+                        + " (supported: jdbc:h2:..., jdbc:postgresql://...)", e);
+            }
+            throw Failures.classify(where, "open", e);
+        }
+    }
+
+    /** The H2 file, or the URL without password. */
+    public String location() {
+        return where.describe();
+    }
+
+    /** The schema version Flyway has applied. */
+    public synchronized int schemaVersion() {
+        return query("read the schema version", "SELECT MAX(CAST(\"version\" AS INTEGER)) FROM \"flyway_schema_history\""
+                + " WHERE \"success\" = TRUE", ps -> {
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? rs.getInt(1) : 0;
+                    }
+                });
+    }
+
+    // ---- jobs -----------------------------------------------------------------------------------------------
+
+    /** Inserts or replaces a job (by id). */
+    public synchronized void putJob(JobRecord j) {
+        transaction("store job " + j.jobId(), c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM job WHERE job_id = ?")) {
+                del.setString(1, j.jobId());
+                del.executeUpdate();
+            }
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO job (job_id, kind, owner, service, state, "
+                    + "share_percent, memory_mib, restartable, slurm_partition, qos, account, submitted_ms, updated_ms) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                Rows.bindJob(ins, j);
+                ins.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public synchronized List<JobRecord> jobs() {
+        return query("list jobs", "SELECT * FROM job ORDER BY submitted_ms, job_id", ps -> Rows.jobs(ps.executeQuery()));
+    }
+
+    public synchronized Optional<JobRecord> job(String jobId) {
+        return query("read job " + jobId, "SELECT * FROM job WHERE job_id = ?", ps -> {
+            ps.setString(1, jobId);
+            return Rows.jobs(ps.executeQuery()).stream().findFirst();
+        });
+    }
+
+    // ---- placements -----------------------------------------------------------------------------------------
+
+    public synchronized void recordPlacement(Placement p, Instant started) {
+        update("store the placement of " + p.jobId(), "INSERT INTO placement (job_id, gpu, mps_percent, memory_mib, "
+                + "started_ms) VALUES (?, ?, ?, ?, ?)", ps -> {
+                    ps.setString(1, p.jobId());
+                    ps.setString(2, p.gpu().toString());
+                    ps.setInt(3, p.mpsPercent());
+                    ps.setLong(4, p.memoryLimitMiB());
+                    ps.setLong(5, started.toEpochMilli());
+                });
+    }
+
+    /** Ends the job's open placements; returns how many were open. */
+    public synchronized int endPlacement(String jobId, Instant ended) {
+        return update("end the placement of " + jobId, "UPDATE placement SET ended_ms = ? WHERE job_id = ? AND ended_ms IS NULL",
+                ps -> {
+                    ps.setLong(1, ended.toEpochMilli());
+                    ps.setString(2, jobId);
+                });
+    }
+
+    public synchronized List<PlacementRecord> activePlacements() {
+        return query("list placements", "SELECT * FROM placement WHERE ended_ms IS NULL ORDER BY started_ms, job_id",
+                ps -> Rows.placements(ps.executeQuery()));
+    }
+
+    public synchronized List<PlacementRecord> placements(String jobId) {
+        return query("list placements of " + jobId, "SELECT * FROM placement WHERE job_id = ? ORDER BY started_ms", ps -> {
+            ps.setString(1, jobId);
+            return Rows.placements(ps.executeQuery());
+        });
+    }
+
+    // ---- decision audit log ---------------------------------------------------------------------------------
+
+    /** Appends one decision; committed when this returns. Returns false when its seq was already stored. */
+    public boolean recordDecision(AuditEntry e) {
+        return recordDecisions(List.of(e)) == 1;
+    }
+
+    /**
+     * Appends decisions in one transaction, skipping those whose seq is already stored (a replay); returns how
+     * many were stored. Committed when this returns.
+     */
+    public synchronized int recordDecisions(List<AuditEntry> entries) {
+        return transaction("append " + entries.size() + " decisions to the audit log", c -> {
+            int stored = 0;
+            try (PreparedStatement seen = c.prepareStatement("SELECT 1 FROM decision WHERE seq = ?");
+                 PreparedStatement ins = c.prepareStatement("INSERT INTO decision (seq, decision_id, job_id, at_ms, "
+                         + "kind, reason, placement, policy_version, inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (AuditEntry e : entries) {
+                    if (e.seq() > 0) {
+                        seen.setLong(1, e.seq());
+                        try (ResultSet rs = seen.executeQuery()) {
+                            if (rs.next()) {
+                                continue;
+                            }
+                        }
+                    }
+                    Rows.bindDecision(ins, e);
+                    ins.executeUpdate();
+                    stored++;
+                }
+            }
+            return stored;
+        });
+    }
+
+    /** The highest seq in the audit log, 0 when none. */
+    public synchronized long lastSeq() {
+        return query("read the audit log", "SELECT COALESCE(MAX(seq), 0) FROM decision", ps -> {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /**
+     * Everything the audit log holds about a job, oldest first: rows with its job id, and rows of the decisions
+     * that were bound to it (same decision id).
+     */
+    public synchronized List<AuditEntry> decisions(String jobId) {
+        return query("read the audit log of " + jobId, "SELECT * FROM decision WHERE job_id = ? OR (decision_id <> '' AND "
+                + "decision_id IN (SELECT decision_id FROM decision WHERE job_id = ? AND decision_id <> '')) "
+                + "ORDER BY at_ms, id", ps -> {
+                    ps.setString(1, jobId);
+                    ps.setString(2, jobId);
+                    return Rows.decisions(ps.executeQuery());
+                });
+    }
+
+    // ---- load history ---------------------------------------------------------------------------------------
+
+    public void appendLoad(LoadSample s) {
+        appendLoad(List.of(s));
+    }
+
+    /** Appends samples in one transaction; a sample for the same service, GPU and time replaces the earlier one. */
+    public synchronized void appendLoad(List<LoadSample> samples) {
+        transaction("append " + samples.size() + " load samples", c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM load_sample WHERE service = ? AND gpu = ? AND at_ms = ?");
+                 PreparedStatement ins = c.prepareStatement("INSERT INTO load_sample (service, gpu, at_ms, "
+                         + "requests_per_second, p99_ms) VALUES (?, ?, ?, ?, ?)")) {
+                for (LoadSample s : samples) {
+                    del.setString(1, s.service());
+                    del.setString(2, s.gpu());
+                    del.setLong(3, s.at().toEpochMilli());
+                    del.executeUpdate();
+                    Rows.bindLoad(ins, s);
+                    ins.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Samples of one service with {@code from <= at < to}, oldest first. */
+    public synchronized List<LoadSample> loadHistory(String service, Instant from, Instant to) {
+        return query("read the load history of " + service, "SELECT * FROM load_sample WHERE service = ? AND at_ms >= ? "
+                + "AND at_ms < ? ORDER BY at_ms, gpu", ps -> {
+                    ps.setString(1, service);
+                    ps.setLong(2, from.toEpochMilli());
+                    ps.setLong(3, to.toEpochMilli());
+                    return Rows.loads(ps.executeQuery());
+                });
+    }
+
+    @Override
+    public synchronized void close() {
+        if (conn != null) {
+            closeQuietly(conn);
+            conn = null;
+        }
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private int update(String doing, String sql, Binder binder) {
+        return query(doing, sql, ps -> {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        });
+    }
+
+    private <T> T query(String doing, String sql, Reader<T> reader) {
+        return transaction(doing, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                return reader.read(ps);
+            }
+        });
+    }
+
+    /** Runs work in one transaction on the connection (re-opened if it broke), committing before returning. */
+    private <T> T transaction(String doing, Work<T> work) {
+        Connection c = connection();
+        try {
+            c.setAutoCommit(false);
+            T result = work.run(c);
+            c.commit();
+            c.setAutoCommit(true);
+            return result;
+        } catch (SQLException e) {
+            rollback(c);
+            StoreException failure = Failures.classify(where, doing, e);
+            if (failure.kind() == StoreException.Kind.UNAVAILABLE) {
+                closeQuietly(c);
+                conn = null;
+            }
+            throw failure;
+        }
+    }
+
+    private Connection connection() {
+        if (conn == null) {
+            conn = connect(where, credentials);
+        }
+        return conn;
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+            c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the connection is broken; it is replaced on the next call
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // nothing more to do with a connection that cannot even close
+        }
+    }
+
+    private static SQLException sqlCause(Throwable t) {
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            if (x instanceof SQLException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+}
