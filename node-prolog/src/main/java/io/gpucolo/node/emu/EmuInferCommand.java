@@ -4,10 +4,10 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
  * {@code --max-batch}, waiting at most {@code --batch-window-ms} for more) and runs one batch at a time on the
  * GPU, like a server with one model instance. Each request's latency (arrival to batch completion, wall clock) goes
  * into the Prometheus histogram {@value #METRIC}{@code _seconds} served at {@code http://127.0.0.1:PORT/metrics}
- * ({@code _bucket{le=...}}, {@code _sum}, {@code _count}: the Triton/vLLM convention), and, with {@code --push URL},
- * is POSTed there (one latency in milliseconds per line, one POST per batch).
+ * ({@code _bucket{le=...}}, {@code _sum}, {@code _count}: the Triton/vLLM convention), and, with
+ * {@code --push HOST:PORT}, sent to noded's UDP push endpoint: one datagram per batch, one line
+ * {@code SERVICE LATENCY_MS} per request ({@code --service}, default the model name).
  */
 @Command(name = "emu-infer", mixinStandardHelpOptions = true, description = "Inference-server stand-in on the emulated GPU.")
 public final class EmuInferCommand implements Callable<Integer> {
@@ -61,8 +62,11 @@ public final class EmuInferCommand implements Callable<Integer> {
     @Option(names = "--port-file", description = "file to write the bound metrics port to")
     Path portFile;
 
-    @Option(names = "--push", description = "URL to POST each batch's latencies to (ms, one per line)")
-    URI push;
+    @Option(names = "--push", description = "UDP push endpoint HOST:PORT (noded's): lines 'SERVICE LATENCY_MS'")
+    String push;
+
+    @Option(names = "--service", description = "service name in pushed lines (default: the model name)")
+    String service;
 
     @Option(names = "--duration-s", description = "stop after this many seconds; 0 = until signalled (default: ${DEFAULT-VALUE})")
     double durationS;
@@ -77,6 +81,9 @@ public final class EmuInferCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (maxBatch < 1 || maxBatch > 4096 || !(batchWindowMs >= 0) || durationS < 0) {
             throw new IllegalArgumentException("--max-batch must be 1..4096, --batch-window-ms and --duration-s >= 0");
+        }
+        if (push != null) {
+            pushAddress(push);
         }
         LoadSchedule load = schedule != null ? LoadSchedule.read(schedule) : LoadSchedule.constant(rate);
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -98,7 +105,9 @@ public final class EmuInferCommand implements Callable<Integer> {
             Thread arrivals = new Thread(() -> arrive(load, queue, startNs), "emu-infer-arrivals");
             arrivals.setDaemon(true);
             arrivals.start();
-            HttpClient pusher = push == null ? null : HttpClient.newHttpClient();
+            DatagramChannel pusher = push == null ? null : DatagramChannel.open();
+            InetSocketAddress pushTo = push == null ? null : pushAddress(push);
+            String name = service != null ? service : model;
             long endNs = durationS > 0 ? startNs + (long) (durationS * 1e9) : Long.MAX_VALUE;
             while (System.nanoTime() < endNs) {
                 Request first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -121,17 +130,33 @@ public final class EmuInferCommand implements Callable<Integer> {
                     double ms = (now - r.arrivalNs()) / 1e6;
                     hist.observe(ms / 1000);
                     summary.recordValue(Math.max(1, (long) (ms * 1000)));
-                    body.append(String.format(Locale.ROOT, "%.3f%n", ms));
+                    body.append(name).append(' ').append(String.format(Locale.ROOT, "%.3f", ms)).append('\n');
                 }
                 if (pusher != null) {
-                    pusher.sendAsync(HttpRequest.newBuilder(push).POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                            .build(), HttpResponse.BodyHandlers.discarding());
+                    try {
+                        pusher.send(ByteBuffer.wrap(body.toString().getBytes(StandardCharsets.UTF_8)), pushTo);
+                    } catch (java.io.IOException e) {
+                        // fire and forget: a missing noded never slows the server
+                    }
                 }
             }
         }
         System.out.printf(Locale.ROOT, "emu-infer: requests=%d p50_ms=%.3f p99_ms=%.3f%n", summary.getTotalCount(),
                 summary.getValueAtPercentile(50) / 1000.0, summary.getValueAtPercentile(99) / 1000.0);
         return 0;
+    }
+
+    static InetSocketAddress pushAddress(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        try {
+            int port = Integer.parseInt(hostPort.substring(colon + 1));
+            if (colon <= 0 || port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return new InetSocketAddress(hostPort.substring(0, colon), port);
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("--push '" + hostPort + "': expected HOST:PORT, e.g. 127.0.0.1:9478");
+        }
     }
 
     /** Poisson arrivals at the schedule's current rate; a rate of 0 idles in 10 ms steps. */

@@ -3,8 +3,9 @@ package io.gpucolo.node.emu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,30 +40,43 @@ class EmuInferProcessTest {
         gpu = JavaProcs.start(EmuMain.class, Map.of(), dir.resolve("gpu.log"), "emu-gpu", "--socket", socket.toString());
         assertTrue(JavaProcs.await(() -> JavaProcs.read(dir.resolve("gpu.log")).contains("listening"), 20_000));
         AtomicInteger pushed = new AtomicInteger();
-        HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        sink.createContext("/push", ex -> {
-            String body = new String(ex.getRequestBody().readAllBytes());
-            for (String l : body.split("\n")) {
-                if (!l.isBlank() && Double.parseDouble(l) > 0) {
-                    pushed.incrementAndGet();
+        DatagramChannel sink = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        Thread receiver = new Thread(() -> {
+            ByteBuffer b = ByteBuffer.allocate(65536);
+            try {
+                while (true) {
+                    b.clear();
+                    sink.receive(b);
+                    for (String l : new String(b.array(), 0, b.position()).split("\n")) {
+                        String[] w = l.split(" ");
+                        if (w.length == 2 && w[0].equals("svc1") && Double.parseDouble(w[1]) > 0) {
+                            pushed.incrementAndGet();
+                        }
+                    }
                 }
+            } catch (Exception e) {
+                // closed
             }
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
         });
-        sink.start();
+        receiver.setDaemon(true);
+        receiver.start();
         try {
             Path port = dir.resolve("port");
             Path schedule = dir.resolve("load.txt");
             Files.writeString(schedule, "# burst\n0 100\n1.5 200\n");
             infer = JavaProcs.start(EmuMain.class, Map.of("GPUCOLO_EMU_GPU_SOCKET", socket.toString()),
                     dir.resolve("infer.log"), "emu-infer", "--schedule", schedule.toString(), "--port-file", port.toString(),
-                    "--push", "http://127.0.0.1:" + sink.getAddress().getPort() + "/push", "--duration-s", "4");
+                    "--push", "127.0.0.1:" + ((InetSocketAddress) sink.getLocalAddress()).getPort(), "--service", "svc1", "--duration-s", "6");
             assertTrue(JavaProcs.await(() -> Files.exists(port), 20_000), JavaProcs.read(dir.resolve("infer.log")));
             Thread.sleep(2500);
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + Files.readString(port).trim() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String metrics;
+            try {
+                metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + Files.readString(port).trim() + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.io.IOException e) {
+                throw new AssertionError("scrape failed: " + e + "; log: " + JavaProcs.read(dir.resolve("infer.log")), e);
+            }
             assertTrue(metrics.contains("emu_inference_request_duration_seconds_bucket{le=\"0.01\"}"), metrics);
             assertTrue(metrics.contains("emu_inference_request_duration_seconds_bucket{le=\"+Inf\"}"), metrics);
             Matcher count = Pattern.compile("emu_inference_request_duration_seconds_count (\\d+)").matcher(metrics);
@@ -75,7 +89,7 @@ class EmuInferProcessTest {
             assertTrue(JavaProcs.await(() -> pushed.get() > 300, 5_000), "pushed " + pushed.get());
             assertTrue(JavaProcs.read(dir.resolve("infer.log")).contains("emu-infer: requests="));
         } finally {
-            sink.stop(0);
+            sink.close();
         }
     }
 
