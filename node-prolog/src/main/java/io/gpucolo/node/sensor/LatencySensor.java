@@ -13,6 +13,9 @@ public interface LatencySensor extends AutoCloseable {
     /** The service this sensor watches. */
     String service();
 
+    /** That service's p99 objective, ms. */
+    double sloMs();
+
     @Override
     default void close() {
     }

@@ -71,6 +71,11 @@ public final class PushReceiver implements AutoCloseable {
             }
 
             @Override
+            public double sloMs() {
+                return sloMs;
+            }
+
+            @Override
             public String service() {
                 return service;
             }

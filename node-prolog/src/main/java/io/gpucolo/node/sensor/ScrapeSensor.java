@@ -102,6 +102,11 @@ public final class ScrapeSensor implements LatencySensor {
     }
 
     @Override
+    public double sloMs() {
+        return sloMs;
+    }
+
+    @Override
     public String service() {
         return service;
     }
