@@ -56,7 +56,7 @@ final class Failures {
             return new StoreException(StoreException.Kind.DENIED, store + " refused the credentials (" + said
                     + "): check admitd.database_user and admitd.database_password_file.", e);
         }
-        if (code == H2_CONNECTION_BROKEN || state.startsWith("08")) {
+        if (code == H2_CONNECTION_BROKEN || state.startsWith("08") || state.startsWith("57") || state.startsWith("53")) {
             return new StoreException(StoreException.Kind.UNAVAILABLE, "cannot reach " + store + " to " + doing + " ("
                     + said + "); retry when the database is back.", e);
         }
