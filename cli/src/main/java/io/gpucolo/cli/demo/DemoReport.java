@@ -40,7 +40,8 @@ final class DemoReport {
         row(h, "demo wall s", fmt(wallS));
         row(h, "burst violation windows %", String.format(Locale.ROOT, "%.2f (%d of %d service-seconds over SLO)",
                 s.burstViolationPct(), s.burstViolations(), s.burstWindows()));
-        row(h, "training jobs placed on inference GPUs", Integer.toString(s.placed()));
+        row(h, "training jobs placed on inference GPUs", s.placed() + " (" + s.placedAsChosen()
+                + " on exactly the GPU admitd chose)");
         row(h, "training jobs deferred at least once", Integer.toString(s.deferred()));
         row(h, "controller actions", Long.toString(s.controllerActions()));
         row(h, "GPUs used / dedicated / saved", s.gpusUsed() + " / " + s.gpusDedicated() + " / " + s.gpusSaved());

@@ -14,16 +14,20 @@ import java.util.Map;
  * @param burstWindows         service-windows sampled during the burst
  * @param burstViolations      of those, windows with p99 over the service's SLO
  * @param placed               training jobs placed on an inference GPU
+ * @param placedAsChosen       of those, jobs Slurm runs on exactly the GPU admitd chose
  * @param deferred             training jobs deferred at least once
  * @param controllerActions    throttle/release/share changes the node controller made
  * @param gpusDedicated        GPUs the same jobs would need without co-location
  * @param gpusUsed             distinct GPUs used
  */
-record DemoSummary(int burstWindows, int burstViolations, int placed, int deferred, long controllerActions,
+record DemoSummary(int burstWindows, int burstViolations, int placed, int placedAsChosen, int deferred, long controllerActions,
                    int gpusDedicated, int gpusUsed) {
     DemoSummary {
         if (burstViolations < 0 || burstViolations > burstWindows) {
             throw new IllegalArgumentException("violations " + burstViolations + " not within 0.." + burstWindows);
+        }
+        if (placedAsChosen < 0 || placedAsChosen > placed) {
+            throw new IllegalArgumentException("placed as chosen " + placedAsChosen + " not within 0.." + placed);
         }
     }
 

@@ -23,10 +23,15 @@ final class DemoWiring {
     }
 
     static final List<Service> SERVICES = List.of(
-            new Service("vision", "resnet50", 60, 150, 8, 2048),
-            new Service("qa", "bert", 150, 40, 4, 4096));
+            new Service("vision", "resnet50", 150, 100, 8, 2048),
+            new Service("qa", "bert", 300, 20, 4, 4096));
+    /** The emulated GPUs' model: the one the calibrated latency profiles were measured on. */
+    static final String GPU_MODEL = "A100-80GB";
+    static final long GPU_MEMORY_MIB = 81_920;
     static final String LATENCY_HISTOGRAM = "emu_inference_request_duration_seconds";
     static final String TRAINING_PREFIX = "train-";
+    static final int NODED_METRICS_PORT = 9477;
+    static final int ADMITD_PORT = 6839;
     /** Seconds a service runs at nominal load before its burst, beyond the demo's warm-up: start-up slack. */
     static final int START_SLACK_S = 4;
 
@@ -36,6 +41,8 @@ final class DemoWiring {
     private final Map<String, Double> serviceStartS = new LinkedHashMap<>();
     private final Map<String, URI> serviceMetrics = new LinkedHashMap<>();
     private int trainingSubmitted;
+    private boolean nodedUp;
+    private final Map<String, Double> lastDuty = new java.util.HashMap<>();
 
     DemoWiring(Path lab, String user, DemoSchedule schedule) {
         this.lab = lab;
@@ -59,9 +66,40 @@ final class DemoWiring {
         mkdirs(log);
         Path sock = lab.resolve("run/emu-gpu.sock");
         env.put("GPUCOLO_EMU_GPU_SOCKET", sock.toString());
-        tracker.start("emu-gpu", gpucolo("emu-gpu", "--socket", sock.toString(), "--gpus", "4"), env,
-                log.resolve("emu-gpu.log"));
+        tracker.start("emu-gpu", gpucolo("emu-gpu", "--socket", sock.toString(), "--gpus", "4", "--gpu-model",
+                GPU_MODEL, "--memory-mib", Long.toString(GPU_MEMORY_MIB)), env, log.resolve("emu-gpu.log"));
         awaitFile(sock, 20_000, "the emulated GPU socket " + sock);
+        Path policy = lab.resolve("etc/gpucolo-demo.yaml");
+        write(policy, policyYaml());
+        Path hookConf = lab.resolve("etc/gpucolo-hook.conf");
+        long before = hookConf.toFile().lastModified();
+        tracker.start("admitd", gpucolo("admitd", "--policy", policy.toString(), "--journal",
+                lab.resolve("state/admitd.journal").toString(), "--secret-file", lab.resolve("etc/gpucolo.secret").toString(),
+                "--slurm-conf", lab.resolve("etc/slurm.conf").toString(), "--gpu-model", GPU_MODEL, "--gpu-memory-mib",
+                Long.toString(GPU_MEMORY_MIB)), env, log.resolve("admitd.log"));
+        awaitLine(log.resolve("admitd.log"), "admitd: listening", 30_000, "admitd");
+        if (hookConf.toFile().lastModified() == before) {
+            throw new IllegalStateException("admitd did not write the hook settings " + hookConf);
+        }
+    }
+
+    /** The demo's policy: both services granted to the demo user, the store an H2 file in the lab. */
+    String policyYaml() {
+        StringBuilder y = new StringBuilder("# written by gpucolo demo\nservices:\n");
+        for (Service s : SERVICES) {
+            y.append(String.format(Locale.ROOT, "  - name: %s%n    slo_p99_ms: %.0f%n    allowed_users: [%s]%n"
+                    + "    model: %s%n    nominal_load:%n      requests_per_second: %.0f%n      batch: %d%n"
+                    + "    memory_mib: %d%n", s.name(), s.sloMs(), user, s.model(), s.rate(), s.maxBatch(), s.memoryMiB()));
+        }
+        y.append("failure:\n  admitd:\n    mode: open\n    deadline_ms: 200\n");
+        y.append("admitd:\n  port: " + ADMITD_PORT + "\n  reconcile_period_s: 1\n  repack_period_s: 1\n");
+        y.append("  database_url: \"jdbc:h2:file:").append(lab.resolve("state/gpucolo-h2")).append("\"\n");
+        y.append("noded:\n  control_socket: ").append(lab.resolve("run/noded.sock")).append('\n');
+        y.append("  metrics_port: ").append(NODED_METRICS_PORT).append('\n');
+        y.append("  mps_pipe_root: ").append(lab.resolve("run/mps")).append('\n');
+        y.append("  mps_log_root: ").append(lab.resolve("log/mps")).append('\n');
+        y.append("slurm:\n  dedicated_partition: train\n");
+        return y.toString();
     }
 
     /** Submits both services; their load schedules are written under {@code lab/etc}. */
@@ -115,7 +153,7 @@ final class DemoWiring {
         }
         String name = TRAINING_PREFIX + (++trainingSubmitted);
         Path progress = lab.resolve("out/" + name + ".progress");
-        long id = jobs.submit(name, "gpucolo:train share=30 mem=2G", List.of(),
+        long id = jobs.submit(name, "gpucolo:colocate share=30 mem=2G", List.of(),
                 List.of("emu-train", "--iteration-ms", "50", "--memory-mib", "1024", "--progress-file", progress.toString()));
         tl.event(t, "training", "submitted " + name + " as job " + id);
     }
@@ -142,15 +180,43 @@ final class DemoWiring {
     }
 
     Optional<URI> nodedMetrics() {
-        return Optional.empty();
+        return nodedUp ? Optional.of(URI.create("http://127.0.0.1:" + NODED_METRICS_PORT + "/metrics")) : Optional.empty();
     }
 
-    void recordNoded(List<Scrape.Sample> s, double t, Timeline tl) {
-        // wired when noded lands
+    /**
+     * Records noded's per-GPU gauges ({@code duty.gN}, {@code share.gN} as a fraction) and an event when
+     * a GPU's training duty cycle moves by 0.1 or more.
+     */
+    void recordNoded(List<Scrape.Sample> samples, double t, Timeline tl) {
+        for (Scrape.Sample s : samples) {
+            String gpu = s.labels().get("gpu");
+            if (gpu == null) {
+                continue;
+            }
+            if (s.name().equals("gpucolo_training_duty_cycle")) {
+                tl.add("duty.g" + gpu, t, s.value());
+                Double was = lastDuty.put(gpu, s.value());
+                if (was != null && Math.abs(was - s.value()) >= 0.1) {
+                    tl.event(t, "control", String.format(Locale.ROOT, "GPU g%s: training duty cycle %.2f -> %.2f",
+                            gpu, was, s.value()));
+                }
+            } else if (s.name().equals("gpucolo_training_mps_share_percent")) {
+                tl.add("share.g" + gpu, t, s.value() / 100);
+            }
+        }
     }
 
-    double actionsTotal(List<Scrape.Sample> s) {
-        return Double.NaN;
+    /** Total controller actions so far (share changes, fail-safe periods), NaN when noded reports none. */
+    double actionsTotal(List<Scrape.Sample> samples) {
+        double sum = 0;
+        boolean any = false;
+        for (Scrape.Sample s : samples) {
+            if (s.name().equals("gpucolo_control_actions_total")) {
+                sum += s.value();
+                any = true;
+            }
+        }
+        return any ? sum : 0;
     }
 
     /** Training work done so far (GPU-ms, all jobs), from the progress files; NaN when none reported yet. */
@@ -187,6 +253,28 @@ final class DemoWiring {
             }
             try {
                 Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+        }
+    }
+
+    private static void awaitLine(Path log, String needle, long ms, String what) {
+        long deadline = System.nanoTime() + ms * 1_000_000L;
+        while (true) {
+            try {
+                if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(needle)) {
+                    return;
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // mid-write; look again
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + " did not start within " + ms / 1000 + " s; see " + log);
+            }
+            try {
+                Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted");

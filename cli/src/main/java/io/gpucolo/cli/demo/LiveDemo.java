@@ -105,8 +105,8 @@ final class LiveDemo {
         double wall = (System.nanoTime() - t0) / 1e9;
         Path html = writeReport(s, wall);
         con.println();
-        con.printf(Locale.ROOT, "placements: %d training jobs on inference GPUs, %d deferred at least once%n",
-                s.placed(), s.deferred());
+        con.printf(Locale.ROOT, "placements: %d training jobs on inference GPUs (%d on exactly the GPU admitd chose),"
+                + " %d deferred at least once%n", s.placed(), s.placedAsChosen(), s.deferred());
         con.printf(Locale.ROOT, "controller actions: %d%n", s.controllerActions());
         con.printf(Locale.ROOT, "GPUs: %d used vs %d dedicated (%d saved)%n", s.gpusUsed(), s.gpusDedicated(), s.gpusSaved());
         con.println("report: " + html);

@@ -35,6 +35,7 @@ final class Sampler {
     private final Set<Integer> gpusUsed = new HashSet<>();
     private final long startNs = System.nanoTime();
     private long actions;
+    private int placedAsChosen;
     private double lastWork = Double.NaN;
     private double lastWorkT;
     private double lastActions = Double.NaN;
@@ -147,10 +148,17 @@ final class Sampler {
             deferred.add(j.id());
             text = "deferred job " + j.id() + " (" + j.name() + "): " + j.reason();
         } else if (j.state().equals("RUNNING") && j.gpu() >= 0) {
-            if (training) {
-                placed.add(j.id());
-            }
             text = "job " + j.id() + " (" + j.name() + ") running on GPU g" + j.gpu() + " [" + j.gres() + "]";
+            if (training && placed.add(j.id())) {
+                Optional<SlurmJobs.Placed> where = jobs.placement(j.id());
+                if (where.isPresent() && where.get().asChosen()) {
+                    placedAsChosen++;
+                    text += ", the GPU admitd chose (" + where.get().chosen() + ", Slurm IDX " + where.get().slurmIndex() + ")";
+                } else {
+                    text += where.map(w -> ", NOT the GPU admitd chose (" + w.chosen() + " vs Slurm IDX " + w.slurmIndex() + ")")
+                            .orElse(", no admitd placement recorded");
+                }
+            }
         } else {
             text = "job " + j.id() + " (" + j.name() + ") " + j.state().toLowerCase(Locale.ROOT)
                     + (j.reason().equals("None") ? "" : " (" + j.reason() + ")");
@@ -179,7 +187,7 @@ final class Sampler {
         }
         int[] w = DemoSummary.burstWindows(tl, windows);
         int dedicated = wiring.serviceMetrics().size() + placed.size();
-        return new DemoSummary(w[0], w[1], placed.size(), deferred.size(), actions, dedicated,
+        return new DemoSummary(w[0], w[1], placed.size(), placedAsChosen, deferred.size(), actions, dedicated,
                 Math.max(gpusUsed.size(), wiring.serviceMetrics().size()));
     }
 

@@ -23,7 +23,7 @@ final class Scrape {
     record Sample(String name, Map<String, String> labels, double value) {
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private Scrape() {
     }
@@ -31,7 +31,7 @@ final class Scrape {
     /** Fetches and parses {@code url}; empty when the endpoint is down, slow or not HTTP 200. */
     static Optional<List<Sample>> fetch(URI url) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofMillis(500)).GET().build(),
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? Optional.of(parse(r.body())) : Optional.empty();
         } catch (IOException e) {

@@ -22,6 +22,18 @@ final class SlurmJobs {
         }
     }
 
+    /**
+     * Where admitd chose to put a job (from its {@code admin_comment}, {@code gpu=node:gK}) and where Slurm
+     * actually runs it (the {@code IDX} of its GRES in {@code scontrol -d show job}).
+     */
+    record Placed(String chosen, int chosenIndex, int slurmIndex) {
+        boolean asChosen() {
+            return chosenIndex >= 0 && chosenIndex == slurmIndex;
+        }
+    }
+
+    private static final Pattern CHOSEN = Pattern.compile("AdminComment=gpucolo:\\S+ .*?gpu=([A-Za-z0-9._-]+:g(\\d+))");
+    private static final Pattern IDX = Pattern.compile("GRES=(?:gpu|mps):g\\d+:\\d+\\(IDX:(\\d+)\\)");
     private static final Pattern TYPED = Pattern.compile("(?:gpu|mps):g(\\d+)");
 
     private final ProcessTracker tracker;
@@ -65,6 +77,22 @@ final class SlurmJobs {
             return Optional.empty();
         }
         return Optional.of(parse(r.output()));
+    }
+
+    /** The placement of job {@code id}, or empty when scontrol failed or the job is not a gpucolo placement. */
+    Optional<Placed> placement(long id) {
+        ProcessTracker.Result r = tracker.run("scontrol", List.of("scontrol", "-d", "show", "job", Long.toString(id)),
+                env, Duration.ofSeconds(10));
+        return r.ok() ? parsePlacement(r.output()) : Optional.empty();
+    }
+
+    static Optional<Placed> parsePlacement(String scontrolOut) {
+        Matcher c = CHOSEN.matcher(scontrolOut);
+        if (!c.find()) {
+            return Optional.empty();
+        }
+        Matcher i = IDX.matcher(scontrolOut);
+        return Optional.of(new Placed(c.group(1), Integer.parseInt(c.group(2)), i.find() ? Integer.parseInt(i.group(1)) : -1));
     }
 
     static List<Job> parse(String squeueOut) {

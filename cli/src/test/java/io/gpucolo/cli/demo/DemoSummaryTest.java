@@ -19,14 +19,14 @@ class DemoSummaryTest {
         }
         int[] w = DemoSummary.burstWindows(tl, Map.of("a", new double[] {4, 8}, "b", new double[] {5, 9}));
         assertArrayEquals(new int[] {8, 1}, w);
-        DemoSummary s = new DemoSummary(w[0], w[1], 3, 1, 7, 5, 2);
+        DemoSummary s = new DemoSummary(w[0], w[1], 3, 3, 1, 7, 5, 2);
         assertEquals(12.5, s.burstViolationPct(), 1e-12);
         assertEquals(3, s.gpusSaved());
     }
 
     @Test
     void rejectsMoreViolationsThanWindows() {
-        assertThrows(IllegalArgumentException.class, () -> new DemoSummary(2, 3, 0, 0, 0, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new DemoSummary(2, 3, 0, 0, 0, 0, 1, 1));
     }
 
     @Test

@@ -25,4 +25,19 @@ class SlurmJobsTest {
         assertTrue(jobs.get(2).deferred());
         assertFalse(jobs.get(3).deferred(), "waiting for resources is not a gpucolo deferral");
     }
+
+    @Test
+    void placementComparesAdmitdsChoiceWithSlurmsGresIndex() {
+        String show = """
+                JobId=13 JobName=train-1
+                   Comment=gpucolo:colocate share=30 mem=2G AdminComment=gpucolo:train id=d-7 gpu=vm:g2 share=30 mem=2048
+                   NodeList=vm
+                     Nodes=vm CPU_IDs=0 Mem=100 GRES=mps:g2:30(IDX:2)
+                """;
+        SlurmJobs.Placed p = SlurmJobs.parsePlacement(show).orElseThrow();
+        assertEquals(new SlurmJobs.Placed("vm:g2", 2, 2), p);
+        assertTrue(p.asChosen());
+        assertFalse(SlurmJobs.parsePlacement(show.replace("(IDX:2)", "(IDX:1)")).orElseThrow().asChosen());
+        assertTrue(SlurmJobs.parsePlacement("JobId=1 AdminComment=(null)").isEmpty());
+    }
 }
