@@ -4,7 +4,6 @@ import io.gpucolo.admission.model.Decision;
 import io.gpucolo.admission.model.TrainingRequest;
 import io.gpucolo.admission.pipeline.Evaluation;
 import io.gpucolo.admission.pipeline.GpuVerdict;
-import io.gpucolo.admission.pipeline.Status;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,7 +44,7 @@ public final class ExplanationFormatter {
         order.sort(Comparator.comparing((GpuVerdict v) -> !v.chosen())
                 .thenComparing(v -> !v.status().isSuccess())
                 .thenComparing(v -> -v.score()));
-        b.append(String.format(Locale.ROOT, "%n%-28s %-30s %5s %5s  %s%n", "GPU", "verdict", "free", "score", "why"));
+        b.append(String.format(Locale.ROOT, "%n%-28s %-32s %5s %5s  %s%n", "GPU", "verdict", "free", "score", "why"));
         int shown = 0;
         for (GpuVerdict v : order) {
             if (shown++ >= maxGpuLines) {
@@ -53,7 +52,7 @@ public final class ExplanationFormatter {
                         order.size() - maxGpuLines));
                 break;
             }
-            b.append(String.format(Locale.ROOT, "%-28s %-30s %4d%% %5s  %s%n", v.gpu(), verdict(v), v.freePercent(),
+            b.append(String.format(Locale.ROOT, "%-28s %-32s %4d%% %5s  %s%n", v.gpu(), verdict(v), v.freePercent(),
                     v.score() < 0 ? "-" : Integer.toString(v.score()), why(v)));
         }
         b.append(summary(e.verdicts()));

@@ -226,6 +226,7 @@ public final class ClusterFile {
         if (model != null && spec == null && !(g.has("memory_mib") && g.has("sm_count"))) {
             g.report(g.mark("model"), "unknown GPU model '" + model + "': give memory_mib and sm_count, or use one of "
                     + String.join(", ", GpuModels.names()));
+            return null;
         }
         Long memory = g.whole("memory_mib", 1, 1L << 24, spec == null ? null : spec.memoryMiB());
         Long sms = g.whole("sm_count", 1, 10_000, spec == null ? null : (long) spec.smCount());
@@ -258,7 +259,7 @@ public final class ClusterFile {
                     + (services.isEmpty() ? "none (declare it under services: or in the policy)"
                     : String.join(", ", services.keySet())));
         }
-        ServiceLoad load = load(m, "load", s == null ? null : s.nominalLoad());
+        ServiceLoad load = s == null ? null : load(m, "load", s.nominalLoad());
         m.finish();
         if (job != null && s != null && load != null) {
             build(m, n.getStartMark(), () -> {
