@@ -5,6 +5,7 @@
 # gpucolo job_submit.lua installed from etc/job_submit.lua.example. All state lives under $LAB.
 # Usage (root): LAB=/tmp/gpucolo-lab bash etc/lab/bringup.sh ; then export SLURM_CONF=$LAB/etc/slurm.conf
 # Env: LAB (default /tmp/gpucolo-lab), GPUS (4), CPUS (16), HOOK=1 (0: no job_submit plugin), FRESH=1,
+#      SLURMCTLD_PORT (6817), SLURMD_PORT (6818): a second lab on other ports does not collide with the first,
 #      GPUCOLO_PORT (6830): written to $LAB/etc/gpucolo-hook.conf for the hook until admitd rewrites it.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -69,8 +70,8 @@ AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=cred_expire=10
 MpiDefault=none
-SlurmctldPort=6817
-SlurmdPort=6818
+SlurmctldPort=${SLURMCTLD_PORT:-6817}
+SlurmdPort=${SLURMD_PORT:-6818}
 StateSaveLocation=$LAB/state/ctld
 SlurmdSpoolDir=$LAB/state/d
 SlurmctldPidFile=$LAB/run/slurmctld.pid
