@@ -1,0 +1,22 @@
+package io.gpucolo.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code gpucolo bench NAME}: the benchmarks. Each prints its figures and ends with one clear last line.
+ * This class only lists them; each benchmark lives in the module it measures.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark.",
+        subcommands = {
+                io.gpucolo.admitd.bench.AdmissionBenchCommand.class,
+        })
+public final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+    }
+}
