@@ -8,6 +8,7 @@ import io.gpucolo.admission.latency.LatencyProfile;
 import io.gpucolo.admission.latency.ModelFitReport;
 import io.gpucolo.admission.latency.ParvaGpuImport;
 import io.gpucolo.admission.latency.ProfileFormat;
+import io.gpucolo.admission.latency.ProfileFormatException;
 import io.gpucolo.admission.model.ServiceLoad;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -143,8 +144,11 @@ public final class ModelCommand implements Runnable {
                     CalibratedLatencyModel.of(List.of(p));
                     good.add(p);
                     out.println(f + ": OK, " + p.modelName() + " on " + p.gpuModel() + ", " + p.rows().size() + " rows");
-                } catch (IllegalArgumentException e) {
+                } catch (ProfileFormatException e) {
                     out.println(e.getMessage());
+                    bad++;
+                } catch (IllegalArgumentException e) {
+                    out.println(f + ":0: " + e.getMessage());
                     bad++;
                 }
             }
