@@ -1,0 +1,455 @@
+package io.gpucolo.sim.policies;
+
+import io.gpucolo.sim.engine.EventQueue;
+import io.gpucolo.sim.metrics.Recorder;
+import io.gpucolo.sim.plant.GpuPlant;
+import io.gpucolo.sim.traces.LoadSeries;
+import io.gpucolo.sim.traces.TaskTable;
+import java.util.Arrays;
+
+/**
+ * The simulated GPUs and what runs on them under one policy: placement on arrival (first-fit pools, whole GPUs,
+ * or the admission pipeline through a {@link TrainingPlacer}), departures, queues when a cluster is full, the
+ * training speed model and the inference latency bookkeeping. All state is in primitive arrays indexed by task
+ * and by GPU ({@code gpu = slot * 2 + pool}); nothing is allocated per event.
+ *
+ * <p>Speed model: a training piece does {@code duration} of work at speed 1; on a GPU whose training tier has
+ * MPS share {@code P} for requested shares summing to {@code R} and duty cycle {@code d}, it runs at
+ * {@code min(1, d P / R)}. An inference piece lives exactly its trace duration once placed; its latency is
+ * the plant's, re-evaluated whenever its GPU changes (membership, load window, control step), and the time it
+ * spends above its SLOs (tail and mean, separately) is added up. Time spent queued counts as violation.
+ */
+public final class Datacenter {
+    final TaskTable t;
+    final PolicyKind kind;
+    final GpuPlant plant;
+    final LoadSeries load;
+    final Recorder rec;
+    final EventQueue queue;
+    private final FirstFitIndex[] pools;
+    private final IntQueue[] waiting;
+    private final int cap;
+    private final int[] provisioned;
+    private final int memMiB;
+    private Controller controller = Controller.NONE;
+    private TrainingPlacer placer;
+    private Residents residents;
+
+    /** Told when inference tasks come and go (the admission mirror). */
+    public interface Residents {
+        void serviceArrived(int task, int gpu);
+
+        void serviceLeft(int task, int gpu);
+    }
+    // per GPU
+    int[] head;
+    int[] nInf;
+    int[] nTrain;
+    int[] trainReq;
+    int[] trainPct;
+    double[] duty;
+    private long usedShare;
+    private int openTotal;
+    // per task
+    final int[] gpu;
+    final int[] next;
+    final int[] prev;
+    private final long[] arrivedMs;
+    private final long[] placedMs;
+    private final double[] remaining;
+    private final double[] speed;
+    private final long[] lastMs;
+    final long[] endMs;
+    private final long[] pendingMs;
+    final byte[] service;
+    final short[] rate;
+    final float[] sloP99;
+    final float[] sloMean;
+    final float[] p99;
+    final float[] mean;
+    private final long[] tailMs;
+    private final long[] meanMs;
+    private final long[] since;
+    private final byte[] flags;
+    private long window = Long.MIN_VALUE;
+    private double factor = 1;
+
+    /**
+     * @param capacity    most GPUs open at once (a real cluster), or 0 for unlimited (opened on demand)
+     * @param provision   for {@code separate-5to1}: GPUs of the inference and training pools, bought for the
+     *                    whole replay; null otherwise
+     */
+    public Datacenter(TaskTable t, PolicyKind kind, GpuPlant plant, LoadSeries load, Recorder rec, EventQueue queue,
+                      int memMiB, int capacity, int[] provision) {
+        this.t = t;
+        this.kind = kind;
+        this.plant = plant;
+        this.load = load;
+        this.rec = rec;
+        this.queue = queue;
+        this.memMiB = memMiB;
+        this.cap = capacity <= 0 ? Integer.MAX_VALUE : capacity;
+        this.provisioned = provision;
+        int n = t.size();
+        pools = new FirstFitIndex[kind.pools()];
+        waiting = new IntQueue[kind.pools()];
+        for (int p = 0; p < pools.length; p++) {
+            int size = provision != null ? Math.max(1, provision[p]) : capacity > 0 ? capacity : 1024;
+            pools[p] = new FirstFitIndex(size, memMiB);
+            waiting[p] = new IntQueue();
+        }
+        growGpus(2 * Math.max(1024, pools[0].slots()));
+        gpu = new int[n];
+        Arrays.fill(gpu, -1);
+        next = new int[n];
+        prev = new int[n];
+        arrivedMs = new long[n];
+        placedMs = new long[n];
+        remaining = new double[n];
+        speed = new double[n];
+        lastMs = new long[n];
+        endMs = new long[n];
+        pendingMs = new long[n];
+        service = new byte[n];
+        rate = new short[n];
+        sloP99 = new float[n];
+        sloMean = new float[n];
+        p99 = new float[n];
+        mean = new float[n];
+        tailMs = new long[n];
+        meanMs = new long[n];
+        since = new long[n];
+        flags = new byte[n];
+        if (provision != null) {
+            openTotal = provision[0] + (provision.length > 1 ? provision[1] : 0);
+        }
+    }
+
+    public void control(Controller c) {
+        controller = c;
+    }
+
+    public void placer(TrainingPlacer p) {
+        placer = p;
+    }
+
+    void residents(Residents r) {
+        residents = r;
+    }
+
+    public int openGpus() {
+        return openTotal;
+    }
+
+    public int waitingTasks() {
+        int w = 0;
+        for (IntQueue q : waiting) {
+            w += q.size();
+        }
+        return w;
+    }
+
+    private void growGpus(int size) {
+        head = grow(head, size, -1);
+        nInf = grow(nInf, size, 0);
+        nTrain = grow(nTrain, size, 0);
+        trainReq = grow(trainReq, size, 0);
+        trainPct = grow(trainPct, size, 0);
+        double[] d = duty == null ? new double[0] : duty;
+        duty = Arrays.copyOf(d, size);
+        Arrays.fill(duty, d.length, size, 1.0);
+    }
+
+    private static int[] grow(int[] a, int size, int fill) {
+        int old = a == null ? 0 : a.length;
+        int[] b = a == null ? new int[size] : Arrays.copyOf(a, size);
+        Arrays.fill(b, old, size, fill);
+        return b;
+    }
+
+    /** A task arrives: place it now or queue it. */
+    public void arrive(int i, long nowMs) {
+        arrivedMs[i] = nowMs;
+        boolean inf = t.isInference(i);
+        if (inf) {
+            service[i] = (byte) plant.serviceOf(t.job(i));
+            sloP99[i] = (float) plant.sloP99(service[i], t.share(i));
+            sloMean[i] = (float) plant.sloMean(service[i], t.share(i));
+        }
+        int p = kind.poolOf(inf);
+        if (!waiting[p].isEmpty() || !tryPlace(i, p, nowMs)) {
+            waiting[p].add(i);
+        }
+    }
+
+    private boolean tryPlace(int i, int p, long nowMs) {
+        boolean inf = t.isInference(i);
+        if (!inf && placer != null) {
+            int g = placer.place(i, nowMs);
+            if (g >= 0) {
+                place(i, g, nowMs);
+                return true;
+            }
+        }
+        boolean whole = kind.wholeGpu(inf);
+        int share = whole ? 100 : t.share(i);
+        int mem = whole ? memMiB : t.memoryMiB(i);
+        FirstFitIndex pool = pools[p];
+        int slot = whole ? -1 : pool.findOpen(share, mem);
+        if (slot < 0) {
+            slot = pool.lowestClosed();
+            if (slot < 0 && provisioned == null && openTotal < cap) {
+                pool.grow();
+                growGpus(Math.max(head.length, 2 * pool.slots()));
+                slot = pool.lowestClosed();
+            }
+            if (slot < 0 || (provisioned == null && openTotal >= cap)) {
+                return false;
+            }
+        }
+        place(i, slot * 2 + p, nowMs);
+        return true;
+    }
+
+    /** Places task {@code i} on GPU {@code g} (the GPU has room; checked by the caller). */
+    void place(int i, int g, long nowMs) {
+        boolean inf = t.isInference(i);
+        FirstFitIndex pool = pools[g & 1];
+        int slot = g >> 1;
+        boolean whole = kind.wholeGpu(inf);
+        if (!pool.isOpen(slot) && provisioned == null) {
+            openTotal++;
+        }
+        pool.take(slot, whole ? 100 : t.share(i), whole ? memMiB : t.memoryMiB(i));
+        usedShare += t.share(i);
+        gpu[i] = g;
+        placedMs[i] = nowMs;
+        prev[i] = -1;
+        next[i] = head[g];
+        if (head[g] >= 0) {
+            prev[head[g]] = i;
+        }
+        head[g] = i;
+        long dur = t.duration(i) * 1000;
+        if (inf) {
+            nInf[g]++;
+            rate[i] = (short) plant.rateStep(service[i], t.share(i), factorAt(nowMs));
+            since[i] = nowMs;
+            flags[i] = 0;
+            long waited = nowMs - arrivedMs[i];
+            tailMs[i] = waited;
+            meanMs[i] = waited;
+            endMs[i] = nowMs + dur;
+            schedule(i, endMs[i]);
+            if (residents != null) {
+                residents.serviceArrived(i, g);
+            }
+        } else {
+            nTrain[g]++;
+            trainReq[g] += t.share(i);
+            trainPct[g] += placer != null ? placer.grantedShare(i) : t.share(i);
+            remaining[i] = dur;
+            lastMs[i] = nowMs;
+            pendingMs[i] = Long.MAX_VALUE;
+            speed[i] = 0;
+            respeed(g, nowMs);
+        }
+        rec.gpus(nowMs, openTotal, usedShare);
+        evaluate(g, nowMs);
+        controller.changed(g, nowMs, true);
+    }
+
+    /** An END event for task {@code i}; returns false when it was stale (the task's end moved). */
+    public boolean end(int i, long nowMs) {
+        if (gpu[i] < 0) {
+            return false;
+        }
+        if (pendingMs[i] == nowMs) {
+            pendingMs[i] = Long.MAX_VALUE;
+        }
+        if (endMs[i] != nowMs) {
+            if (endMs[i] > nowMs && pendingMs[i] > endMs[i]) {
+                schedule(i, endMs[i]);
+            }
+            return false;
+        }
+        int g = gpu[i];
+        boolean inf = t.isInference(i);
+        if (prev[i] >= 0) {
+            next[prev[i]] = next[i];
+        } else {
+            head[g] = next[i];
+        }
+        if (next[i] >= 0) {
+            prev[next[i]] = prev[i];
+        }
+        gpu[i] = -1;
+        usedShare -= t.share(i);
+        if (inf) {
+            nInf[g]--;
+            close(i, nowMs);
+            if (residents != null) {
+                residents.serviceLeft(i, g);
+            }
+            rec.inferenceDone(nowMs - arrivedMs[i], tailMs[i], meanMs[i]);
+        } else {
+            nTrain[g]--;
+            trainReq[g] -= t.share(i);
+            trainPct[g] = nTrain[g] == 0 ? 0 : Math.max(1, trainPct[g] - (placer != null ? placer.grantedShare(i) : t.share(i)));
+            if (placer != null) {
+                placer.released(i);
+            }
+            rec.trainingDone((nowMs - arrivedMs[i]) / (t.duration(i) * 1000.0), placedMs[i] - arrivedMs[i]);
+        }
+        boolean whole = kind.wholeGpu(inf);
+        boolean empty = head[g] < 0;
+        if (empty) {
+            duty[g] = 1.0;
+            trainPct[g] = 0;
+        }
+        pools[g & 1].give(g >> 1, whole ? 100 : t.share(i), whole ? memMiB : t.memoryMiB(i), empty);
+        if (empty && provisioned == null) {
+            openTotal--;
+        }
+        rec.gpus(nowMs, openTotal, usedShare);
+        if (!empty) {
+            respeed(g, nowMs);
+            evaluate(g, nowMs);
+            controller.changed(g, nowMs, true);
+        }
+        drain(g & 1, nowMs);
+        if (kind.pools() == 2 && provisioned == null && cap != Integer.MAX_VALUE) {
+            drain(1 - (g & 1), nowMs);
+        }
+        return true;
+    }
+
+    /**
+     * Queues an END at {@code atMs}. Only the earliest END of a task is tracked: when its end moves later, the
+     * pending event stays, and on popping it the task is re-queued at its current end (no event per speed change).
+     */
+    private void schedule(int i, long atMs) {
+        pendingMs[i] = atMs;
+        queue.push(atMs, EventQueue.Kind.END, i);
+    }
+
+    private void drain(int p, long nowMs) {
+        IntQueue q = waiting[p];
+        while (!q.isEmpty() && tryPlace(q.peek(), p, nowMs)) {
+            q.poll();
+        }
+    }
+
+    /** The load window changed: new rates for every inference task, and its GPU re-evaluated. */
+    public void loadStep(long nowMs) {
+        factorAt(nowMs);
+        for (int g = 0; g < head.length; g++) {
+            if (nInf[g] == 0) {
+                continue;
+            }
+            for (int i = head[g]; i >= 0; i = next[i]) {
+                if (t.isInference(i)) {
+                    rate[i] = (short) plant.rateStep(service[i], t.share(i), factor);
+                }
+            }
+            evaluate(g, nowMs);
+            controller.changed(g, nowMs, false);
+        }
+    }
+
+    private double factorAt(long nowMs) {
+        long w = load.window(Math.floorDiv(nowMs, 1000));
+        if (w != window) {
+            window = w;
+            factor = load.factor(w);
+        }
+        return factor;
+    }
+
+    /** Training tier of GPU {@code g} changed (share or duty): new speeds, new end times. */
+    void setTier(int g, int pct, double d, long nowMs, long restartMs) {
+        boolean restart = pct != trainPct[g];
+        trainPct[g] = pct;
+        duty[g] = d;
+        if (restart && restartMs > 0) {
+            for (int j = head[g]; j >= 0; j = next[j]) {
+                if (!t.isInference(j)) {
+                    remaining[j] += restartMs;
+                }
+            }
+        }
+        respeed(g, nowMs);
+        evaluate(g, nowMs);
+    }
+
+    private void respeed(int g, long nowMs) {
+        if (nTrain[g] == 0) {
+            return;
+        }
+        double f = Math.min(1.0, duty[g] * trainPct[g] / (double) trainReq[g]);
+        for (int j = head[g]; j >= 0; j = next[j]) {
+            if (t.isInference(j)) {
+                continue;
+            }
+            remaining[j] = Math.max(0, remaining[j] - speed[j] * (nowMs - lastMs[j]));
+            lastMs[j] = nowMs;
+            if (speed[j] != f) {
+                speed[j] = f;
+                endMs[j] = nowMs + (long) Math.ceil(remaining[j] / f);
+                if (pendingMs[j] > endMs[j]) {
+                    schedule(j, endMs[j]);
+                }
+            }
+        }
+    }
+
+    /** Re-evaluates the latency of every inference task on {@code g} and books SLO violation time. */
+    void evaluate(int g, long nowMs) {
+        if (nInf[g] == 0) {
+            return;
+        }
+        int tp = nTrain[g] == 0 ? 0 : trainPct[g];
+        double worst = 0;
+        for (int i = head[g]; i >= 0; i = next[i]) {
+            if (!t.isInference(i)) {
+                continue;
+            }
+            int e = plant.colocated(service[i], rate[i], nInf[g] - 1, tp, duty[g]);
+            p99[i] = (float) plant.p99Ms(e);
+            mean[i] = (float) plant.meanMs(e);
+            byte f = (byte) ((p99[i] > sloP99[i] ? 1 : 0) | (mean[i] > sloMean[i] ? 2 : 0));
+            if (f != flags[i]) {
+                close(i, nowMs);
+                flags[i] = f;
+            }
+            worst = Math.max(worst, p99[i] / sloP99[i]);
+        }
+        if (nTrain[g] > 0) {
+            int s = rec.sampleSlot(g);
+            if (s >= 0) {
+                rec.latency(s, nowMs, worst);
+            }
+        }
+    }
+
+    private void close(int i, long nowMs) {
+        long d = nowMs - since[i];
+        if ((flags[i] & 1) != 0) {
+            tailMs[i] += d;
+        }
+        if ((flags[i] & 2) != 0) {
+            meanMs[i] += d;
+        }
+        since[i] = nowMs;
+    }
+
+    /** The GPU a task runs on now, or -1. */
+    public int gpuOf(int i) {
+        return gpu[i];
+    }
+
+    /** Task-level outcome for tests: when a finished task was placed and on which GPU it last ran. */
+    public long placedMs(int i) {
+        return placedMs[i];
+    }
+}
