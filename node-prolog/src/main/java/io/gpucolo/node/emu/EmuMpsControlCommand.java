@@ -44,7 +44,7 @@ public final class EmuMpsControlCommand implements Callable<Integer> {
             Files.createDirectories(logDir);
             try (PrintStream log = new PrintStream(Files.newOutputStream(logDir.resolve("control.log"),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true, StandardCharsets.UTF_8)) {
-                new EmuMpsDaemon(pipe, log).run();
+                new EmuMpsDaemon(pipe, log, serverGpu(System.getenv("CUDA_VISIBLE_DEVICES"))).run();
             } catch (IllegalStateException e) {
                 System.err.println(e.getMessage());
                 return 1;
@@ -55,6 +55,18 @@ public final class EmuMpsControlCommand implements Callable<Integer> {
             return startInBackground(pipe, logDir);
         }
         return forwardStdin(pipe);
+    }
+
+    /** The first GPU of the daemon's CUDA_VISIBLE_DEVICES, or -1 (clients then name their GPU themselves). */
+    static int serverGpu(String visible) {
+        if (visible == null || visible.isBlank()) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(visible.split(",")[0].trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("CUDA_VISIBLE_DEVICES='" + visible + "': expected GPU indices");
+        }
     }
 
     private static int startInBackground(Path pipe, Path logDir) throws IOException, InterruptedException {

@@ -27,9 +27,13 @@ final class EmuMpsDaemon {
     private boolean quitting;
     private ServerSocketChannel server;
 
-    EmuMpsDaemon(Path pipeDir, PrintStream log) {
+    private final int gpu;
+
+    /** @param gpu the emulated GPU this daemon serves (from its CUDA_VISIBLE_DEVICES), or -1 when not set */
+    EmuMpsDaemon(Path pipeDir, PrintStream log, int gpu) {
         this.pipeDir = pipeDir;
         this.log = log;
+        this.gpu = gpu;
     }
 
     void log(String msg) {
@@ -47,6 +51,7 @@ final class EmuMpsDaemon {
         Files.deleteIfExists(sock);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(sock));
+        Files.setPosixFilePermissions(sock, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         Files.writeString(pipeDir.resolve(PID_FILE), ProcessHandle.current().pid() + "\n");
         log("Starting control daemon, pipe directory " + pipeDir);
         try {
@@ -110,7 +115,8 @@ final class EmuMpsDaemon {
             long uid = Wire.longField(f, "uid", 0);
             int cap = Wire.intField(f, "cap", 100, 1, 100);
             long mem = Wire.longField(f, "mem", 0);
-            int gpu = Wire.intField(f, "gpu", 0, 0, 1023);
+            int clientGpu = Wire.intField(f, "gpu", 0, 0, 1023);
+            int device = gpu >= 0 ? gpu : clientGpu;
             synchronized (this) {
                 Optional<MpsState.Server> got;
                 boolean waited = false;
@@ -127,7 +133,7 @@ final class EmuMpsDaemon {
                     return;
                 }
                 s = state.serverFor(uid).orElseThrow();
-                Long limit = s.memLimitMiB.get(gpu);
+                Long limit = s.memLimitMiB.get(gpu >= 0 ? 0 : clientGpu);
                 if (limit != null && mem > limit) {
                     conn.send("ERR out of memory: client needs " + mem + " MiB, pinned limit " + limit + " MiB");
                     return;
@@ -135,7 +141,7 @@ final class EmuMpsDaemon {
                 s.clients.put(pid, conn);
                 log("Server " + s.pid + ": new client " + pid + " (uid " + uid + ", cap " + MpsState.effectiveCap(s, cap) + ")");
                 conn.send("GRANT server=" + s.pid + " cap=" + MpsState.effectiveCap(s, cap) + " mem_limit="
-                        + (limit == null ? 0 : limit));
+                        + (limit == null ? 0 : limit) + " gpu=" + device);
             }
         } catch (IllegalArgumentException e) {
             conn.send("ERR " + e.getMessage());

@@ -21,10 +21,18 @@ final class MpsGrant implements AutoCloseable {
     private final long serverPid;
     private final int capPercent;
 
-    private MpsGrant(LineConnection conn, long serverPid, int capPercent) {
+    private final int gpu;
+
+    private MpsGrant(LineConnection conn, long serverPid, int capPercent, int gpu) {
         this.conn = conn;
         this.serverPid = serverPid;
         this.capPercent = capPercent;
+        this.gpu = gpu;
+    }
+
+    /** The emulated GPU the server runs on (a client's device 0 under MPS is the server's device). */
+    int gpu() {
+        return gpu;
     }
 
     static MpsGrant request(Path pipeDir, long pid, int cap, long memoryMiB, int gpu) throws IOException {
@@ -44,7 +52,8 @@ final class MpsGrant implements AutoCloseable {
             throw new IOException("MPS refused the client: " + (reply == null ? "daemon closed the connection" : reply));
         }
         Map<String, String> f = Wire.fields(reply.split(" "), 1);
-        MpsGrant g = new MpsGrant(conn, Long.parseLong(f.get("server")), Integer.parseInt(f.get("cap")));
+        MpsGrant g = new MpsGrant(conn, Long.parseLong(f.get("server")), Integer.parseInt(f.get("cap")),
+                Integer.parseInt(f.getOrDefault("gpu", Integer.toString(gpu))));
         Thread watcher = new Thread(g::watch, "mps-client-watch");
         watcher.setDaemon(true);
         watcher.start();

@@ -37,10 +37,12 @@ final class StandIn {
         MpsGrant grant = null;
         String context;
         int cap = ce.capPercent();
+        int gpuIndex = ce.gpuIndex();
         if (Files.exists(ce.pipeDirectory().resolve(MpsGrant.CONTROL_SOCKET))) {
             grant = MpsGrant.request(ce.pipeDirectory(), pid, cap, memoryMiB, ce.gpuIndex());
             context = "mps:" + grant.serverPid();
             cap = grant.capPercent();
+            gpuIndex = grant.gpu();
         } else if (ce.pipeDirectoryExplicit()) {
             context = "native:" + pid;
         } else {
@@ -48,7 +50,7 @@ final class StandIn {
         }
         try {
             EmuGpuClient gpu = EmuGpuClient.connect(ce.gpuSocket(),
-                    new EmuGpuClient.Hello(ce.gpuIndex(), kind, pid, cap, memoryMiB, model, batch, context));
+                    new EmuGpuClient.Hello(gpuIndex, kind, pid, cap, memoryMiB, model, batch, context));
             return new Context(gpu, grant);
         } catch (IOException e) {
             if (grant != null) {

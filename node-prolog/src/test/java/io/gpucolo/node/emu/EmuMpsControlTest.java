@@ -145,7 +145,7 @@ class EmuMpsControlTest {
             assertFalse(reply.isDone(), "user 4242 must wait while another user's server has clients");
             JavaProcs.destroy(train);
             String granted = reply.get(10, TimeUnit.SECONDS);
-            assertEquals("GRANT server=" + (MpsState.FIRST_SERVER_PID + 1) + " cap=100 mem_limit=0", granted);
+            assertEquals("GRANT server=" + (MpsState.FIRST_SERVER_PID + 1) + " cap=100 mem_limit=0 gpu=0", granted);
             assertEquals(Long.toString(MpsState.FIRST_SERVER_PID + 1), ctl("get_server_list"));
         }
     }
