@@ -13,7 +13,10 @@ import io.gpucolo.admission.state.ClusterState;
 import io.gpucolo.admitd.jobs.Periodic;
 import io.gpucolo.admitd.journal.DecisionJournal;
 import io.gpucolo.admitd.journal.JournalEntry;
+import io.gpucolo.admitd.protocol.ProtocolException;
 import io.gpucolo.admitd.protocol.Reply;
+import io.gpucolo.admitd.protocol.Request;
+import io.gpucolo.admission.model.TrainingRequest;
 import io.gpucolo.admitd.slurm.SlurmCommands;
 import io.gpucolo.admitd.slurm.SlurmFormatException;
 import io.gpucolo.store.Store;
@@ -76,6 +79,7 @@ public final class Admitd implements AutoCloseable {
         Reconciler reconciler = new Reconciler(state, book, desk, clock);
         Repacker repacker = new Repacker(book, desk, reconciler, slurm);
         StatusView status = new StatusView(state, book, setup::get);
+        warmUp(setup.get(), state);
         var a = setup.get().policy().admitd();
         int port = o.portOverride() > 0 ? o.portOverride() : a.port();
         HookServer server = new HookServer(InetAddress.getByName(a.listenAddress()), port, secret, r -> switch (r.op()) {
@@ -113,6 +117,28 @@ public final class Admitd implements AutoCloseable {
             }
         });
         return new Admitd(server, periodic, journal, audit);
+    }
+
+    /**
+     * Runs the decision path side-effect-free a few thousand times before listening, so that the first real
+     * submissions do not pay class loading and compilation beyond the hook's deadline.
+     */
+    private static void warmUp(Setup s, ClusterState state) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 3000; i++) {
+            try {
+                Request r = Request.parse(new Request("train", Map.of("comment", s.policy().slurm().trainingComment()
+                        + " share=" + (10 + i % 50) + " mem=2G", "user", "warmup")).encode("warmup-secret-0000")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII), "warmup-secret-0000");
+                s.admission().decide(new TrainingRequest("warmup" + i, "warmup", 10 + i % 50, 2048,
+                        Duration.ofHours(1), false, "", "", ""), state);
+                new Reply("ok", r.fields()).encode();
+            } catch (ProtocolException | RuntimeException e) {
+                LOG.warning("warm-up: " + e.getMessage());
+                return;
+            }
+        }
+        LOG.info("warm-up done in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
     static Setup setup(LoadedPolicy loaded, LatencyModel model) {
