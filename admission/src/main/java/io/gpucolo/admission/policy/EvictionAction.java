@@ -8,28 +8,18 @@ import java.util.Optional;
  */
 public enum EvictionAction {
     /** Leave it to the node controller: lower the duty cycle and MPS share. */
-    THROTTLE("throttle"),
+    THROTTLE,
     /** Suspend the job (it keeps its memory; resumed when headroom returns). */
-    SUSPEND("suspend"),
+    SUSPEND,
     /** Requeue the job; only for restartable jobs. */
-    REQUEUE("requeue");
+    REQUEUE;
 
-    private final String key;
-
-    EvictionAction(String key) {
-        this.key = key;
-    }
-
+    /** The name used in the policy file. */
     public String key() {
-        return key;
+        return Keys.of(this);
     }
 
     public static Optional<EvictionAction> fromKey(String key) {
-        for (EvictionAction a : values()) {
-            if (a.key.equals(key)) {
-                return Optional.of(a);
-            }
-        }
-        return Optional.empty();
+        return Keys.parse(values(), key);
     }
 }

@@ -5,31 +5,20 @@ import java.util.Optional;
 /** The placement policies, chosen by name in the policy file ({@code placement.plugin}). */
 public enum PlacementPlugin {
     /** Ours: admit training only within the forecast latency headroom of each inference GPU. */
-    HEADROOM("headroom"),
+    HEADROOM,
     /** The paper's packer: first GPU whose free share and memory fit the request. */
-    FIRST_FIT("first-fit"),
+    FIRST_FIT,
     /** No co-location: training goes to the dedicated partition. */
-    DEDICATED("dedicated"),
+    DEDICATED,
     /** A fixed split ({@code placement.static_share_percent}) without control. */
-    STATIC_SHARE("static-share");
-
-    private final String key;
-
-    PlacementPlugin(String key) {
-        this.key = key;
-    }
+    STATIC_SHARE;
 
     /** The name used in the policy file. */
     public String key() {
-        return key;
+        return Keys.of(this);
     }
 
     public static Optional<PlacementPlugin> fromKey(String key) {
-        for (PlacementPlugin p : values()) {
-            if (p.key.equals(key)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return Keys.parse(values(), key);
     }
 }

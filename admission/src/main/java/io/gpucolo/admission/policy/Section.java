@@ -346,7 +346,7 @@ final class Section {
             return "[" + String.join(", ", items) + "]";
         }
         if (v instanceof Enum<?> e) {
-            return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return Keys.of(e);
         }
         if (v instanceof Double d) {
             return plain(d);

@@ -1,0 +1,23 @@
+package io.gpucolo.admission.policy;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The policy file's names for enum constants: lower case, '-' for '_' ({@code FIRST_FIT} is {@code first-fit}). */
+final class Keys {
+    private Keys() {
+    }
+
+    static String of(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    static <E extends Enum<E>> Optional<E> parse(E[] values, String key) {
+        for (E v : values) {
+            if (of(v).equals(key)) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
+    }
+}
