@@ -39,6 +39,10 @@ public final class DemoCommand implements Callable<Integer> {
             + "created if missing (default: ${DEFAULT-VALUE}).")
     String user = "gpucolo-demo";
 
+    @Option(names = "--slurm-ports", paramLabel = "CTLD,SLURMD", split = ",",
+            description = "Ports of the lab's slurmctld and slurmd (default: ${DEFAULT-VALUE}).")
+    int[] slurmPorts = {6817, 6818};
+
     @Option(names = "--root", paramLabel = "DIR", description = "The gpucolo checkout (default: found from this build).")
     Path root;
 
@@ -48,6 +52,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintStream con = System.out;
+        if (slurmPorts.length != 2 || slurmPorts[0] == slurmPorts[1]
+                || java.util.Arrays.stream(slurmPorts).anyMatch(p -> p < 1024 || p > 65535)) {
+            System.err.println("gpucolo demo: --slurm-ports needs two different ports within 1024..65535, e.g. 6817,6818");
+            return 2;
+        }
         if (!user.matches("[a-z_][a-z0-9_-]{0,31}")) {
             System.err.println("gpucolo demo: --user '" + user + "' is not a valid user name (lower case letters, digits, '_', '-')");
             return 2;
@@ -67,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
             int rc;
             if (why == null) {
                 LiveDemo live = new LiveDemo(checkout, lab.toAbsolutePath().normalize(), out.toAbsolutePath().normalize(),
-                        user, schedule, con);
+                        user, schedule, slurmPorts, con);
                 rc = live.runGuarded(t0);
             } else {
                 con.println("gpucolo demo: not running the live lab: " + why);

@@ -55,22 +55,70 @@ final class DemoWiring {
         return Map.of("GPUS", "4", "FRESH", "1", "HOOK", "1");
     }
 
-    /** After Slurm is up: nothing yet beyond bringup's own wiring. */
+    /**
+     * Wires Slurm's node hooks to this build: node settings for the hooks, an MPS control stand-in on the
+     * emulated GPU, Prolog/Epilog scripts that run {@code gpucolo prolog|epilog}, and a TaskProlog (added to
+     * the lab's slurm.conf, then {@code scontrol reconfigure}).
+     */
     void afterBringup(ProcessTracker tracker, Map<String, String> env) {
-        // the hooks are wired by bringup.sh
+        Path bin = lab.resolve("bin");
+        Path gpucolo = bin.resolve("gpucolo");
+        Path mps = bin.resolve("nvidia-cuda-mps-control");
+        script(mps, "exec /usr/bin/env GPUCOLO_EMU_GPU_SOCKET=" + emuSocket() + " " + gpucolo + " emu-mps-control \"$@\"");
+        Path conf = lab.resolve("etc/node.conf");
+        write(conf, "# written by gpucolo demo: the node hooks' settings for this lab\n"
+                + "mps_control = " + mps + "\nscontrol = /usr/bin/scontrol\nkill = /bin/kill\n"
+                + "state_dir = " + lab.resolve("run/node") + "\nmps_pipe_root = " + lab.resolve("run/mps")
+                + "\nmps_log_root = " + lab.resolve("log/mps") + "\nnoded_socket = " + lab.resolve("run/noded.sock")
+                + "\npolicy = " + policyFile() + "\n");
+        for (String hook : List.of("prolog", "epilog", "taskprolog")) {
+            script(lab.resolve("hooks/" + hook + ".sh"), "exec " + gpucolo + " " + hook + " --config " + conf);
+        }
+        write(policyFile(), policyYaml());
+        Path slurmConf = lab.resolve("etc/slurm.conf");
+        try {
+            String text = Files.readString(slurmConf, StandardCharsets.UTF_8);
+            if (!text.contains("\nTaskProlog=")) {
+                Files.writeString(slurmConf, text + "TaskProlog=" + lab.resolve("hooks/taskprolog.sh") + "\n",
+                        StandardCharsets.UTF_8);
+                ProcessTracker.Result r = tracker.run("scontrol reconfigure", List.of("scontrol", "reconfigure"), env,
+                        java.time.Duration.ofSeconds(30));
+                if (!r.ok()) {
+                    throw new IllegalStateException("scontrol reconfigure failed: " + r.output().strip());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot add the TaskProlog to " + slurmConf + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path policyFile() {
+        return lab.resolve("etc/gpucolo-demo.yaml");
+    }
+
+    private Path emuSocket() {
+        return lab.resolve("run/emu-gpu.sock");
+    }
+
+    private static void script(Path file, String body) {
+        write(file, "#!/bin/sh\n# written by gpucolo demo (Slurm runs hooks with no PATH: absolute paths only)\n" + body + "\n");
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Starts the emulated GPU, admitd and noded as tracked processes. */
     void startDaemons(ProcessTracker tracker, Map<String, String> env) {
         Path log = lab.resolve("log");
         mkdirs(log);
-        Path sock = lab.resolve("run/emu-gpu.sock");
+        Path sock = emuSocket();
         env.put("GPUCOLO_EMU_GPU_SOCKET", sock.toString());
         tracker.start("emu-gpu", gpucolo("emu-gpu", "--socket", sock.toString(), "--gpus", "4", "--gpu-model",
                 GPU_MODEL, "--memory-mib", Long.toString(GPU_MEMORY_MIB)), env, log.resolve("emu-gpu.log"));
         awaitFile(sock, 20_000, "the emulated GPU socket " + sock);
-        Path policy = lab.resolve("etc/gpucolo-demo.yaml");
-        write(policy, policyYaml());
+        Path policy = policyFile();
         Path hookConf = lab.resolve("etc/gpucolo-hook.conf");
         long before = hookConf.toFile().lastModified();
         tracker.start("admitd", gpucolo("admitd", "--policy", policy.toString(), "--journal",

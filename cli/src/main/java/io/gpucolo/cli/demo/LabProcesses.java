@@ -129,6 +129,17 @@ final class LabProcesses {
         }
     }
 
+    /** Whether nothing listens on TCP {@code port} (any address): a bind attempt succeeds. */
+    static boolean portFree(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress(port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private List<Long> pids() {
         List<Long> out = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(proc)) {

@@ -33,13 +33,14 @@ final class LiveDemo {
     private final DemoSchedule schedule;
     private final PrintStream con;
     private final ProcessTracker tracker;
+    private final int[] slurmPorts;
     private final Map<String, String> env = new HashMap<>(System.getenv());
     private final Timeline timeline = new Timeline();
     private final Object stopLock = new Object();
     private boolean tornDown;
     private volatile boolean finished;
 
-    LiveDemo(Path root, Path lab, Path out, String user, DemoSchedule schedule, PrintStream con) {
+    LiveDemo(Path root, Path lab, Path out, String user, DemoSchedule schedule, int[] slurmPorts, PrintStream con) {
         this.root = root;
         this.lab = lab;
         this.out = out;
@@ -47,6 +48,7 @@ final class LiveDemo {
         this.schedule = schedule;
         this.con = con;
         this.tracker = new ProcessTracker(lab.resolve("demo.pids"));
+        this.slurmPorts = slurmPorts.clone();
         env.put(LabProcesses.MARKER, lab.toString());
         env.put("LAB", lab.toString());
         env.put("SLURM_CONF", lab.resolve("etc/slurm.conf").toString());
@@ -89,6 +91,7 @@ final class LiveDemo {
         mkdirs(lab);
         step("install Slurm and munge if missing", this::install);
         step("check for a lab left by an earlier run", this::clearStale);
+        checkLabReachable();
         step("prepare this build's launcher under " + lab, () -> LabLauncher.install(lab,
                 System.getProperty("java.class.path")));
         step("create the unprivileged user " + user, this::ensureUser);
@@ -142,20 +145,36 @@ final class LiveDemo {
 
     private void clearStale() {
         LabProcesses procs = new LabProcesses();
-        List<LabProcesses.Found> foreign = procs.foreignSlurm(lab);
-        if (!foreign.isEmpty()) {
-            throw new Refused("a Slurm that this demo did not start is running: " + foreign + "; stop it first"
-                    + " (for a gpucolo lab: LAB=<its dir> bash etc/lab/teardown.sh), or run 'gpucolo demo --offline'");
-        }
         List<LabProcesses.Found> stale = procs.ofLab(lab);
-        if (stale.isEmpty()) {
-            return;
+        if (!stale.isEmpty()) {
+            con.print("found " + stale.size() + " process(es) left by an earlier run " + stale + "; tearing that lab down ... ");
+            new ProcessTracker(lab.resolve("demo.pids")).run("teardown.sh",
+                    List.of("bash", root.resolve("etc/lab/teardown.sh").toString()), env, Duration.ofSeconds(60));
+            List<LabProcesses.Found> left = LabProcesses.stop(procs.ofLab(lab), Duration.ofSeconds(5));
+            if (!left.isEmpty()) {
+                throw new Refused("cannot stop processes left by an earlier demo run: " + left);
+            }
         }
-        con.print("found " + stale.size() + " process(es) left by an earlier run " + stale + "; tearing that lab down ... ");
-        tracker.run("teardown.sh", List.of("bash", root.resolve("etc/lab/teardown.sh").toString()), env, Duration.ofSeconds(60));
-        List<LabProcesses.Found> left = LabProcesses.stop(procs.ofLab(lab), Duration.ofSeconds(5));
-        if (!left.isEmpty()) {
-            throw new Refused("cannot stop processes left by an earlier demo run: " + left);
+        for (int port : slurmPorts) {
+            if (!LabProcesses.portFree(port)) {
+                throw new Refused("port " + port + " is in use by a Slurm (or another program) that this demo did not"
+                        + " start " + procs.foreignSlurm(lab) + "; stop it first (for a gpucolo lab: LAB=<its dir> bash"
+                        + " etc/lab/teardown.sh), run on other ports (--slurm-ports), or run 'gpucolo demo --offline'");
+            }
+        }
+    }
+
+    /** The demo user's jobs run the launcher under the lab folder: every folder above it must be searchable. */
+    private void checkLabReachable() {
+        for (Path d = lab.getParent(); d != null; d = d.getParent()) {
+            try {
+                if (!java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(d)).endsWith("x")) {
+                    throw new Refused("the lab folder " + lab + " is not reachable by user " + user + ": " + d
+                            + " is not searchable by others; choose another --lab");
+                }
+            } catch (IOException e) {
+                throw new Refused("cannot read the permissions of " + d + ": " + e.getMessage());
+            }
         }
     }
 
@@ -173,6 +192,8 @@ final class LiveDemo {
     private void bringup(DemoWiring wiring) {
         Map<String, String> e = new HashMap<>(env);
         e.putAll(wiring.bringupEnv());
+        e.put("SLURMCTLD_PORT", Integer.toString(slurmPorts[0]));
+        e.put("SLURMD_PORT", Integer.toString(slurmPorts[1]));
         ProcessTracker.Result r = tracker.run("bringup.sh", List.of("bash", root.resolve("etc/lab/bringup.sh").toString()),
                 e, Duration.ofSeconds(90));
         if (!r.ok()) {
@@ -195,15 +216,23 @@ final class LiveDemo {
             tornDown = true;
             tracker.close();
             boolean slurm = Files.exists(lab.resolve("run/slurmctld.bgpid")) || Files.exists(lab.resolve("run/slurmd.bgpid"));
+            LabProcesses procs = new LabProcesses();
+            List<LabProcesses.Found> others = procs.foreignSlurm(lab);
+            if (!others.isEmpty()) {
+                keepSharedMunge();
+            }
             if (slurm) {
                 new ProcessTracker(lab.resolve("demo.pids")).run("teardown.sh",
                         List.of("bash", root.resolve("etc/lab/teardown.sh").toString()), env, Duration.ofSeconds(60));
             }
             int daemons = tracker.stopAll(Duration.ofSeconds(5));
-            LabProcesses procs = new LabProcesses();
-            List<LabProcesses.Found> stray = procs.ofLab(lab);
+            List<LabProcesses.Found> stray = procs.ofLab(lab).stream()
+                    .filter(f -> others.isEmpty() || !f.name().equals("munged")).toList();
             List<LabProcesses.Found> left = LabProcesses.stop(stray, Duration.ofSeconds(5));
             String what = "stopped " + (slurm ? "Slurm, " : "") + daemons + " daemon(s) and " + (stray.size() - left.size()) + " other process(es)";
+            if (!others.isEmpty() && procs.ofLab(lab).stream().anyMatch(f -> f.name().equals("munged"))) {
+                what += " (munged left running: another Slurm on this machine uses it " + others + ")";
+            }
             if (left.isEmpty()) {
                 con.println("gpucolo demo: " + what + "; nothing of this run is left running"
                         + (interrupted ? " (interrupted)" : ""));
@@ -218,6 +247,15 @@ final class LiveDemo {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Another Slurm uses the munged this run started: the lab's teardown must not stop it. */
+    private void keepSharedMunge() {
+        try {
+            Files.deleteIfExists(lab.resolve("run/munged.pid"));
+        } catch (IOException e) {
+            con.println("gpucolo demo: cannot keep munged for the other Slurm: " + e.getMessage());
         }
     }
 
