@@ -19,7 +19,11 @@ import picocli.CommandLine.Command;
                 io.gpucolo.admission.cli.ModelCommand.class,
                 io.gpucolo.cli.demo.DemoCommand.class,
                 io.gpucolo.admitd.cli.ExplainCommand.class,
+                io.gpucolo.admitd.cli.AdmitdCommand.class,
+                io.gpucolo.admitd.cli.StatusCommand.class,
                 BenchCommand.class,
+                io.gpucolo.sim.cli.SimCommand.class,
+                io.gpucolo.sim.cli.SimGenCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -36,8 +36,12 @@ public final class ExplainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--cluster", paramLabel = "FILE", required = true,
-            description = "cluster-state file (YAML, see etc/cluster.yaml.example)")
+    @CommandLine.Parameters(paramLabel = "JOBID", arity = "0..1",
+            description = "a Slurm job id: explain its decision from the audit log (needs --policy for the store)")
+    String jobId;
+
+    @Option(names = "--cluster", paramLabel = "FILE",
+            description = "cluster-state file (YAML, see etc/cluster.yaml.example); required for a dry run")
     Path cluster;
 
     @Option(names = "--policy", paramLabel = "FILE", description = "policy file (default: built-in defaults)")
@@ -85,6 +89,17 @@ public final class ExplainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (jobId != null) {
+            int rc = JobExplain.run(jobId, policy != null ? policy : Path.of("/etc/gpucolo/gpucolo.yaml"), out, err);
+            out.flush();
+            err.flush();
+            return rc;
+        }
+        if (cluster == null) {
+            err.println("gpucolo explain: give a JOBID (audit log) or --cluster FILE (dry run)");
+            err.flush();
+            return 2;
+        }
         try {
             DryRun dry = new DryRun(CalibratedLatencyModel.builtIn());
             Policy p = dry.policy(policy);

@@ -77,6 +77,16 @@ class SlurmAdmissionTest {
                 + Files.readString(lab.lab().resolve("log/slurmctld.log"), StandardCharsets.UTF_8));
     }
 
+    /** Runs a CLI command in-process and returns what it printed; asserts its exit code. */
+    static String cli(Object command, int expectedExit, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cl = new picocli.CommandLine(command);
+        cl.setOut(new java.io.PrintWriter(out));
+        cl.setErr(new java.io.PrintWriter(out));
+        assertEquals(expectedExit, cl.execute(args), out.toString());
+        return out.toString();
+    }
+
     static int gpuIndex(String gres) {
         Matcher m = Pattern.compile("\\(IDX:([0-9]+)\\)").matcher(gres);
         assertTrue(m.find(), "no GPU index in '" + gres + "'");
@@ -93,8 +103,16 @@ class SlurmAdmissionTest {
         int g = gpuIndex(lab.gres(svc));
         assertEquals("mps:g" + g + ":30(IDX:" + g + ")", lab.gres(train));
         assertTrue(lab.field(train, "AdminComment").startsWith("gpucolo:train"), lab.showJob(train));
-        assertTrue(lab.showJob(train).contains("gpu=vm:g" + g + " share=30 mem=4096")
-                || lab.showJob(train).contains(":g" + g + " share=30 mem=4096"), lab.showJob(train));
+        assertTrue(lab.showJob(train).contains(":g" + g + " share=30 mem=4096"), lab.showJob(train));
+        String status = cli(new io.gpucolo.admitd.cli.StatusCommand(), 0, "--hook-conf", lab.hookConf().toString());
+        assertTrue(status.matches("(?s).*:g" + g + " services=resnet50-web\\(d[0-9]+ slo_p99=150.0ms.*guests=d[0-9]+:30%:4096MiB.*"),
+                status);
+        Thread.sleep(1500);                                        // bound and drained to the audit log
+        String explain = cli(new io.gpucolo.admitd.cli.ExplainCommand(), 0, train, "--policy", policy("open").toString());
+        assertTrue(explain.matches("(?s)job " + train + " \\(decision d[0-9]+, policy [0-9a-f]{12}\\).*admit +on vm:g" + g
+                + " mps=30 mem=4096.*bind.*"), explain);
+        assertTrue(explain.contains("comment=\"gpucolo:colocate share=30 mem=4G\""), explain);
+        cli(new io.gpucolo.admitd.cli.ExplainCommand(), 1, "999999", "--policy", policy("open").toString());
         lab.cancelAll();
     }
 
