@@ -50,12 +50,19 @@ public final class ModelCommand implements Runnable {
         }
     }
 
-    static Path dataDir(Path given) {
-        if (!Files.isDirectory(given)) {
-            throw new IllegalArgumentException(given + ": no such data folder (give --data DIR, the shared data "
-                    + "folder holding parvagpu-a100/, gavel/, servegen/, azure-llm-2023/)");
+    /** {@code --data DIR}: the shared data folder the reports read. */
+    static final class DataOption {
+        @Option(names = "--data", paramLabel = "DIR", defaultValue = "../shared/data",
+                description = "shared data folder (default: ${DEFAULT-VALUE})")
+        Path data;
+
+        Path dir() {
+            if (!Files.isDirectory(data)) {
+                throw new IllegalArgumentException(data + ": no such data folder (give --data DIR, the shared data "
+                        + "folder holding parvagpu-a100/, gavel/, servegen/, azure-llm-2023/)");
+            }
+            return data;
         }
-        return given;
     }
 
     /** {@code gpucolo model fit}: fit error of the latency model on the real measurements. */
@@ -66,9 +73,8 @@ public final class ModelCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--data", paramLabel = "DIR", defaultValue = "../shared/data",
-                description = "shared data folder (default: ${DEFAULT-VALUE})")
-        Path data;
+        @CommandLine.Mixin
+        DataOption data;
 
         @Override
         public Integer call() throws Exception {
@@ -76,7 +82,7 @@ public final class ModelCommand implements Runnable {
         }
 
         private Integer body() throws IOException {
-            ModelFitReport.Summary s = ModelFitReport.run(dataDir(data));
+            ModelFitReport.Summary s = ModelFitReport.run(data.dir());
             PrintWriter out = spec.commandLine().getOut();
             out.print(s.markdown());
             out.printf(Locale.ROOT, "model fit share-holdout MAPE %.1f%%, batch-holdout MAPE %.1f%%%n",
@@ -94,9 +100,8 @@ public final class ModelCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--data", paramLabel = "DIR", defaultValue = "../shared/data",
-                description = "shared data folder (default: ${DEFAULT-VALUE})")
-        Path data;
+        @CommandLine.Mixin
+        DataOption data;
 
         @Option(names = "--margin", paramLabel = "FRACTION", defaultValue = "0.2",
                 description = "burst margin added to the forecast (default: ${DEFAULT-VALUE})")
@@ -111,7 +116,7 @@ public final class ModelCommand implements Runnable {
             if (!(margin >= 0 && margin <= 10)) {
                 throw new IllegalArgumentException("--margin must be in 0..10, got " + margin);
             }
-            ForecastReport.Result r = ForecastReport.run(dataDir(data), margin);
+            ForecastReport.Result r = ForecastReport.run(data.dir(), margin);
             PrintWriter out = spec.commandLine().getOut();
             out.print(r.markdown());
             int n = r.evaluations().stream().mapToInt(e -> e.forecasts()).sum();

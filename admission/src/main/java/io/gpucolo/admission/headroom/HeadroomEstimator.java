@@ -67,10 +67,8 @@ public final class HeadroomEstimator {
         if (services.isEmpty()) {
             return room;
         }
-        for (ResidentService r : services) {
-            if (!model.knows(r.service().modelName())) {
-                return 0;
-            }
+        if (firstUnknown(services) != null) {
+            return 0;
         }
         if (!feasible(gpu, forecastLoadByServiceJobId, existing)) {
             return 0;
@@ -91,6 +89,15 @@ public final class HeadroomEstimator {
         return lo;
     }
 
+    private ResidentService firstUnknown(List<ResidentService> services) {
+        for (ResidentService r : services) {
+            if (!model.knows(r.service().modelName())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     /** True when every service's predicted p99 is within its limit with this much training on the GPU. */
     private boolean feasible(GpuState gpu, Map<String, ServiceLoad> loads, int trainingPercent) {
         List<ResidentService> services = gpu.services();
@@ -108,32 +115,26 @@ public final class HeadroomEstimator {
 
     /** Same as {@link #addablePercent} with the explanation: which service binds and its predicted p99. */
     public Headroom estimate(GpuState gpu, Map<String, ServiceLoad> forecastLoadByServiceJobId) {
-        Objects.requireNonNull(gpu, "gpu");
-        Objects.requireNonNull(forecastLoadByServiceJobId, "forecastLoadByServiceJobId");
+        int lo = addablePercent(gpu, forecastLoadByServiceJobId);
         int existing = gpu.trainingPercent();
         int room = Math.max(0, 100 - existing);
-        List<ResidentService> services = gpu.services();
-        if (services.isEmpty()) {
+        if (gpu.services().isEmpty()) {
             return new Headroom(room, "", "", 0, 0,
                     "no inference service on " + gpu.gpu().id() + ": only the 100% training cap binds");
         }
-        for (ResidentService r : services) {
-            if (!model.knows(r.service().modelName())) {
-                return new Headroom(0, r.jobId(), r.service().name(), 0, limit(r),
-                        "no latency profile for model '" + r.service().modelName() + "' of service "
-                                + r.service().name() + ": no training co-located");
-            }
+        ResidentService unknown = firstUnknown(gpu.services());
+        if (unknown != null) {
+            return new Headroom(0, unknown.jobId(), unknown.service().name(), 0, limit(unknown),
+                    "no latency profile for model '" + unknown.service().modelName() + "' of service "
+                            + unknown.service().name() + ": no training co-located");
         }
-        Evaluation atZero = evaluate(gpu, forecastLoadByServiceJobId, existing);
-        if (!atZero.feasible()) {
-            return new Headroom(0, atZero.worst.jobId(), atZero.worst.service().name(),
-                    finite(atZero.worstP99), limit(atZero.worst),
-                    String.format(Locale.ROOT, "service %s (job %s) predicted p99 %.2f ms already above its limit "
-                                    + "%.2f ms with %d%% training", atZero.worst.service().name(), atZero.worst.jobId(),
-                            atZero.worstP99, limit(atZero.worst), existing));
-        }
-        int lo = addablePercent(gpu, forecastLoadByServiceJobId);
         Evaluation best = evaluate(gpu, forecastLoadByServiceJobId, existing + lo);
+        if (!best.feasible()) {
+            return new Headroom(0, best.worst.jobId(), best.worst.service().name(), finite(best.worstP99),
+                    limit(best.worst), String.format(Locale.ROOT, "service %s (job %s) predicted p99 %.2f ms "
+                                    + "already above its limit %.2f ms with %d%% training", best.worst.service().name(),
+                            best.worst.jobId(), best.worstP99, limit(best.worst), existing));
+        }
         String why;
         if (lo == room) {
             why = String.format(Locale.ROOT, "total training share cap (100%%) binds; tightest service %s at "
