@@ -2,6 +2,7 @@ package io.gpucolo.admission.forecast;
 
 import java.time.Duration;
 import java.time.Instant;
+import io.gpucolo.admission.model.ServiceLoad;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -88,6 +89,15 @@ public final class LoadForecaster {
         }
         String binding = top == peak ? "recent-peak" : top == seasonal ? "seasonal" : "trend";
         return new Forecast((1 + params.burstMargin()) * top, peak, seasonal, trend, binding);
+    }
+
+    /**
+     * The load to plan a service at: its batch with the forecast rate, or {@code nominal}'s rate when there is no
+     * history. This is what goes into {@code HeadroomEstimator}'s forecast map (and the cluster state's load).
+     */
+    public ServiceLoad plannedLoad(List<RateSample> history, Instant now, Duration horizon, ServiceLoad nominal) {
+        Objects.requireNonNull(nominal, "nominal");
+        return new ServiceLoad(forecast(history, now, horizon, nominal.requestsPerSecond()).rps(), nominal.batch());
     }
 
     private double seasonal(List<RateSample> history, Instant now, Duration horizon) {

@@ -3,6 +3,7 @@ package io.gpucolo.admission.forecast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.gpucolo.admission.model.ServiceLoad;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,6 +88,15 @@ class LoadForecasterTest {
     void noHistoryGivesTheFallback() {
         Forecast f = new LoadForecaster(ForecastParams.defaults()).forecast(List.of(), T0, Duration.ofMinutes(10), 12.5);
         assertEquals(new Forecast(12.5, 0, 0, 0, "none"), f);
+    }
+
+    @Test
+    void plannedLoadKeepsTheBatch() {
+        LoadForecaster f = new LoadForecaster(RECENT_ONLY);
+        assertEquals(new ServiceLoad(22, 16), f.plannedLoad(List.of(at(10, 10), at(20, 20), at(30, 15)), min(30),
+                Duration.ofMinutes(10), new ServiceLoad(99, 16)));
+        assertEquals(new ServiceLoad(99, 16), f.plannedLoad(List.of(), min(30), Duration.ofMinutes(10),
+                new ServiceLoad(99, 16)));
     }
 
     @ParameterizedTest(name = "q={0} of 1,2,3,4 -> {1}")

@@ -109,6 +109,34 @@ class CalibratedLatencyModelTest {
     }
 
     @Test
+    void concurrentPredictionsEqualSequentialOnes() throws Exception {
+        var fresh = CalibratedLatencyModel.of(CalibratedLatencyModel.builtInProfiles());
+        String[] gpus = {"A100", "V100", "T4", "K80", "MISC"};
+        List<java.util.concurrent.Callable<double[]>> tasks = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            tasks.add(() -> {
+                double[] out = new double[gpus.length * 11];
+                int i = 0;
+                for (String g : gpus) {
+                    for (String m : model.models()) {
+                        out[i++] = fresh.predict(m, g, new ServiceLoad(30, 4), 100, new Interference(1, 40, 0.5)).p99Ms();
+                    }
+                }
+                return out;
+            });
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            double[] expected = tasks.get(0).call();
+            for (var f : pool.invokeAll(tasks)) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void ownProfileForAGpuBeatsScaling() {
         var own = new LatencyProfile("V100", "resnet50", "test",
                 List.of(new ProfileRow(100, 1, 1, 0, 0, 6, Double.NaN)));
