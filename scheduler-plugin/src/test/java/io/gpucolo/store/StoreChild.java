@@ -8,7 +8,8 @@ import java.time.Instant;
 
 /**
  * A second process for the store tests. {@code write URL FIRST COUNT}: appends decisions with seq FIRST..,
- * printing each seq once {@code recordDecision} has returned (committed). {@code hold FILEURL}: opens the H2
+ * printing each seq once {@code recordDecision} has returned (committed). {@code serve URL}: opens the store
+ * first (so this process serves the H2 file to the others) until stdin closes. {@code hold FILEURL}: opens the H2
  * file the plain way (no AUTO_SERVER), prints {@code ready}, and holds it until stdin closes.
  */
 public final class StoreChild {
@@ -26,6 +27,15 @@ public final class StoreChild {
                     store.recordDecision(StoreTest.entry(seq, "job" + seq, Instant.ofEpochMilli(seq)));
                     System.out.println(seq);
                     System.out.flush();
+                }
+            }
+        } else if (args[0].equals("serve")) {
+            try (Store store = Store.open(args[1])) {
+                store.recordDecision(StoreTest.entry(1, "served", Instant.EPOCH));
+                System.out.println("ready");
+                System.out.flush();
+                while (System.in.read() >= 0) {
+                    // serve the file to other processes until the parent closes our stdin
                 }
             }
         } else if (args[0].equals("hold")) {

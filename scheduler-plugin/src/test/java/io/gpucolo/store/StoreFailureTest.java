@@ -61,6 +61,22 @@ class StoreFailureTest {
     }
 
     @Test
+    void theCliKeepsWorkingWhenTheProcessServingTheFileExits() throws Exception {
+        Process server = child("serve", url());
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+             Store cli = Store.open(url())) {
+            assertEquals("ready", out.readLine());
+            assertEquals(1, cli.decisions("served").size(), "sees the serving process's commit");
+            cli.recordDecision(StoreTest.entry(2, "while-served", Instant.EPOCH));
+            server.getOutputStream().close();
+            assertTrue(server.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, server.exitValue());
+            cli.recordDecision(StoreTest.entry(3, "after", Instant.EPOCH));
+            assertEquals(3, cli.lastSeq());
+        }
+    }
+
+    @Test
     void everyCommittedDecisionSurvivesTheWriterBeingKilled() throws Exception {
         Process writer = child("write", url(), "1", "1000000");
         List<Long> acknowledged = new ArrayList<>();
