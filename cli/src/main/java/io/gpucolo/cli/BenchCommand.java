@@ -10,6 +10,10 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark.",
         subcommands = {
                 io.gpucolo.admitd.bench.AdmissionBenchCommand.class,
+                io.gpucolo.admitd.bench.HookBenchCommand.class,
+                io.gpucolo.admitd.bench.BurstBenchCommand.class,
+                io.gpucolo.admission.cli.HeadroomBenchCommand.class,
+                io.gpucolo.sim.cli.BenchSimCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,118 @@
+package io.gpucolo.admitd.bench;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gpucolo bench hook}: brings up the local Slurm lab (root), submits co-location training jobs with
+ * {@code sbatch} alternately without the hook (a pass-through job_submit.lua) and with the gpucolo hook asking a
+ * running admitd, in blocks, and reports the submit latency of both and the time the hook itself adds inside
+ * slurmctld (measured around the hook with {@code socket.gettime()}). Last line: {@code hook p99 added ms: X}.
+ */
+@Command(name = "hook", mixinStandardHelpOptions = true,
+        description = "Submit latency added by the job_submit hook and admitd (real Slurm lab; run as root).")
+public final class HookBenchCommand implements Callable<Integer> {
+    private static final Pattern HOOK_MS = Pattern.compile("gpucolo: hook_ms=([0-9.]+)");
+    static final String PASS_THROUGH = "function slurm_job_submit(j, p, u) return slurm.SUCCESS end\n"
+            + "function slurm_job_modify(j, r, p, u) return slurm.SUCCESS end\nreturn slurm.SUCCESS\n";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--jobs", defaultValue = "1000", description = "submissions with the hook, and as many without (default: ${DEFAULT-VALUE})")
+    int jobs;
+
+    @Option(names = "--block", defaultValue = "50", description = "submissions per block before switching (default: ${DEFAULT-VALUE})")
+    int block;
+
+    @Option(names = "--lab", defaultValue = "/tmp/gpucolo-lab", description = "lab directory (default: ${DEFAULT-VALUE})")
+    Path labDir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!"root".equals(System.getProperty("user.name"))) {
+            spec.commandLine().getErr().println("gpucolo bench hook: must run as root (it starts slurmctld and slurmd)");
+            return 2;
+        }
+        if (jobs < 1 || block < 1) {
+            throw new IllegalArgumentException("--jobs and --block must be positive");
+        }
+        try (LabCluster lab = new LabCluster(LabCluster.findRoot(), labDir)) {
+            lab.up();
+            lab.startAdmitd();
+            Path hook = lab.lab().resolve("etc/job_submit.lua");
+            String gpucolo = Files.readString(hook, StandardCharsets.UTF_8);
+            Files.writeString(lab.lab().resolve("etc/gpucolo-hook.conf"), "timing=1\n", StandardOpenOption.APPEND);
+            Histogram with = new Histogram(3);
+            Histogram without = new Histogram(3);
+            int failed = 0;
+            int n = 0;
+            for (int b = 0; n < 2 * jobs; b++) {
+                boolean withHook = b % 2 == 1;
+                install(hook, withHook ? gpucolo : PASS_THROUGH);
+                for (int i = 0; i < block && n < 2 * jobs; i++, n++) {
+                    LabCluster.Run r = lab.as(List.of("alice", "bob", "carol", "dave").get(n % 4), List.of("sbatch",
+                            "--parsable", "-o", "/dev/null", "--begin=now+1hour",
+                            "--comment=gpucolo:colocate share=10 mem=1G", "--wrap", "true"));
+                    if (r.exit() != 0 && !r.err().contains("gpucolo: rejected")) {
+                        failed++;
+                    }
+                    (withHook ? with : without).recordValue(Math.max(1, r.nanos() / 1000));
+                }
+            }
+            List<Double> inHook = hookTimes(lab.lab().resolve("log/slurmctld.log"));
+            Histogram hookHist = new Histogram(3);
+            inHook.forEach(ms -> hookHist.recordValue(Math.max(1, Math.round(ms * 1000))));
+            out.printf("machine: %d cores; lab %s; %d submissions per side, blocks of %d, alternating%n",
+                    Runtime.getRuntime().availableProcessors(), labDir, jobs, block);
+            out.printf("sbatch without hook: p50 %.2f ms  p99 %.2f ms%n", ms(without, 50), ms(without, 99));
+            out.printf("sbatch with hook:    p50 %.2f ms  p99 %.2f ms  (failed submissions: %d)%n", ms(with, 50), ms(with, 99), failed);
+            out.printf("sbatch difference:   p50 %+.2f ms  p99 %+.2f ms (end to end, includes machine noise)%n",
+                    ms(with, 50) - ms(without, 50), ms(with, 99) - ms(without, 99));
+            out.printf("inside slurmctld, hook + admitd round trip + fsync'd journal (%d samples): p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
+                    inHook.size(), ms(hookHist, 50), ms(hookHist, 99), hookHist.getMaxValue() / 1000.0);
+            out.printf("hook p50 added ms: %.3f%n", ms(hookHist, 50));
+            out.printf("hook p99 added ms: %.3f%n", ms(hookHist, 99));
+            out.flush();
+            return inHook.size() >= jobs ? 0 : 1;
+        }
+    }
+
+    /** Replaces job_submit.lua with a new mtime; slurmctld reloads it on the next submission. */
+    static void install(Path hook, String text) throws java.io.IOException {
+        Path tmp = hook.resolveSibling("job_submit.lua.tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.setLastModifiedTime(tmp, FileTime.from(Instant.now()));
+        Files.move(tmp, hook, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static List<Double> hookTimes(Path ctldLog) throws java.io.IOException {
+        List<Double> out = new ArrayList<>();
+        for (String line : Files.readAllLines(ctldLog, StandardCharsets.UTF_8)) {
+            Matcher m = HOOK_MS.matcher(line);
+            if (m.find()) {
+                out.add(Double.parseDouble(m.group(1)));
+            }
+        }
+        return out;
+    }
+
+    static double ms(Histogram h, double pct) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(pct) / 1000.0;
+    }
+}
