@@ -87,8 +87,8 @@ final class ControlServer implements AutoCloseable {
                 reply = handle(line);
             }
             reply(ch, reply);
-        } catch (IOException e) {
-            LOG.warn("control socket {}: connection failed: {}", path, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("control socket {}: connection failed: {}", path, e.toString());
         }
     }
 

@@ -64,10 +64,17 @@ public final class NodedClient {
 
     private Wire.Reply call(Wire.Request request) throws NodedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] line;
+        try {
+            line = (Wire.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new NodedException("cannot encode " + request.op() + ": " + e.getMessage(), e);
+        }
+        // encode first, connect second: noded gives a connection 2 s to deliver its request line
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX); Selector selector = Selector.open()) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             ch.configureBlocking(false);
-            ByteBuffer out = ByteBuffer.wrap((Wire.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+            ByteBuffer out = ByteBuffer.wrap(line);
             ch.register(selector, SelectionKey.OP_WRITE);
             while (out.hasRemaining()) {
                 await(selector, deadline);
