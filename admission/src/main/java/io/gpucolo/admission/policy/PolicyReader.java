@@ -81,7 +81,7 @@ final class PolicyReader {
             }
             if (model != null && s.has("model") && !floor.knows(model)) {
                 s.report("model", "no latency profile for model '" + model + "'");
-            } else if (model != null && s.has("slo_p99_ms") && load.has("batch")) {
+            } else if (diag.count() == before) {
                 checkSloAboveFloor(s, slo, model, batch, margins.sloMargin());
             }
             InferenceService service = build(s, before, null, () -> new InferenceService(name, slo,
@@ -124,7 +124,7 @@ final class PolicyReader {
         PlacementPlugin plugin = s.choice("plugin", d.plugin(), PlacementPlugin::fromKey, keys(PlacementPlugin.values()));
         int share = s.integer("static_share_percent", d.staticSharePercent(), 1, 99);
         s.finish();
-        if (plugin == PlacementPlugin.STATIC_SHARE && s.has("static_share_percent")
+        if (diag.clean() && plugin == PlacementPlugin.STATIC_SHARE && s.has("static_share_percent")
                 && (share < limits.trainingShareMinPercent() || share > limits.trainingShareMaxPercent())) {
             s.report("static_share_percent", share + " is outside the training share bounds "
                     + limits.trainingShareMinPercent() + ".." + limits.trainingShareMaxPercent()
@@ -151,7 +151,7 @@ final class PolicyReader {
         long minMemory = s.wholeNumber("min_guest_memory_mib", d.minGuestMemoryMiB(), 1, MAX_MEMORY_MIB);
         long reserve = s.wholeNumber("memory_reserve_mib", d.memoryReserveMiB(), 0, MAX_MEMORY_MIB);
         s.finish();
-        if (min > max) {
+        if (diag.count() == before && min > max) {
             s.reportAtFirst("training_share_min_percent " + min + " is above training_share_max_percent " + max,
                     "training_share_min_percent", "training_share_max_percent");
         }
@@ -208,6 +208,9 @@ final class PolicyReader {
         int trigger = s.integer("outer_trigger_periods", d.outerTriggerPeriods(), 1, 10_000);
         Duration lease = s.millis("stop_lease_ms", d.stopLease(), 10, 600_000);
         s.finish();
+        if (diag.count() > before) {
+            return d; // contradictions are judged between valid values only
+        }
         if (outer.compareTo(inner.multipliedBy(Policy.Controller.MIN_OUTER_INNER_RATIO)) < 0) {
             s.reportAtFirst("outer_period_ms " + outer.toMillis() + " ms is shorter than "
                     + Policy.Controller.MIN_OUTER_INNER_RATIO + " inner periods of " + inner.toMillis() + " ms",
@@ -279,7 +282,7 @@ final class PolicyReader {
         String qos = s.string("training_qos", d.trainingQos(), OPT_IDENT, "a QOS name");
         String partition = s.string("dedicated_partition", d.dedicatedPartition(), IDENT, "a partition name");
         s.finish();
-        if (prefix != null && training != null && (training.startsWith(prefix) || prefix.startsWith(training))) {
+        if (diag.count() == before && (training.startsWith(prefix) || prefix.startsWith(training))) {
             s.report("training_comment", "'" + training + "' and service_prefix '" + prefix
                     + "' overlap: one is a prefix of the other, so a job could not be told apart");
         }

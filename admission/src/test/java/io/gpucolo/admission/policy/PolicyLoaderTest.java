@@ -166,6 +166,17 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void aValueThatIsWrongIsNotAlsoJudgedAgainstOtherKeys() {
+        assertEquals(List.of("p.yaml:3:17: services[0].slo_p99_ms: expected a number, got a string 'fast'"),
+                problems(SERVICE.replace("slo_p99_ms: 100", "slo_p99_ms: fast")).stream().map(Problem::toString).toList());
+        assertEquals(List.of("p.yaml:3:31: limits.training_share_max_percent: 120 is out of range: must be 1..100"),
+                problems("limits:\n  training_share_min_percent: 95\n  training_share_max_percent: 120\n").stream()
+                        .map(Problem::toString).toList());
+        assertEquals(List.of("p.yaml:2:20: controller.inner_period_ms: 0 is out of range: must be 10..60000"),
+                problems("controller:\n  inner_period_ms: 0\n").stream().map(Problem::toString).toList());
+    }
+
+    @Test
     void unknownModelIsReported() {
         List<Problem> p = problems(SERVICE.replace("model: resnet50", "model: resnet5O"));
         assertEquals("p.yaml:5:12: services[0].model: no latency profile for model 'resnet5O'", p.get(0).toString());
