@@ -101,8 +101,13 @@ public final class GpuPlant {
 
     /** Index of the cached (mean, p99) at 100% inference share with this interference. */
     public int colocated(int service, int rateStep, int others, int trainingPercent, double duty) {
+        return colocated(service, rateStep, others, trainingPercent, duty, 100);
+    }
+
+    /** The same with the inference process capped at {@code inferencePercent} (GSLICE-style slices). */
+    public int colocated(int service, int rateStep, int others, int trainingPercent, double duty, int inferencePercent) {
         int dq = trainingPercent == 0 ? 0 : (int) Math.round(Math.max(0, Math.min(1, duty)) * 100);
-        return lookup(service, rateStep, Math.min(15, others), Math.min(100, trainingPercent), dq, 100);
+        return lookup(service, rateStep, Math.min(15, others), Math.min(100, trainingPercent), dq, inferencePercent);
     }
 
     public double meanMs(int entry) {

@@ -195,7 +195,13 @@ public final class Datacenter {
         int share = whole ? 100 : t.share(i);
         int mem = whole ? memMiB : t.memoryMiB(i);
         FirstFitIndex pool = pools[p];
-        int slot = whole ? -1 : pool.findOpen(share, mem);
+        int slot = whole ? -1 : pool.findOpen(share, mem, 0);
+        if (inf && kind == PolicyKind.HEADROOM) {
+            // ours places inference SLO-aware: skip GPUs where the newcomer would push any resident's p99 over its SLO
+            for (int tries = 0; slot >= 0 && !inferenceFits(i, slot * 2 + p); tries++) {
+                slot = tries < SLO_AWARE_TRIES ? pool.findOpen(share, mem, slot + 1) : -1;
+            }
+        }
         if (slot < 0) {
             slot = pool.lowestClosed();
             if (slot < 0 && provisioned == null && openTotal < cap) {
@@ -208,6 +214,25 @@ public final class Datacenter {
             }
         }
         place(i, slot * 2 + p, nowMs);
+        return true;
+    }
+
+    /** Candidates ours examines for an inference task before opening a GPU. */
+    static final int SLO_AWARE_TRIES = 8;
+
+    /** Whether every inference task on {@code g}, and {@code i} itself, would meet its p99 SLO with {@code i} added. */
+    private boolean inferenceFits(int i, int g) {
+        int others = nInf[g];
+        int tp = nTrain[g] == 0 ? 0 : trainPct[g];
+        int e = plant.colocated(service[i], plant.rateStep(service[i], t.share(i), factor), others, tp, duty[g]);
+        if (plant.p99Ms(e) > sloP99[i]) {
+            return false;
+        }
+        for (int j = head[g]; j >= 0; j = next[j]) {
+            if (t.isInference(j) && plant.p99Ms(plant.colocated(service[j], rate[j], others, tp, duty[g])) > sloP99[j]) {
+                return false;
+            }
+        }
         return true;
     }
 
@@ -414,7 +439,7 @@ public final class Datacenter {
             if (!t.isInference(i)) {
                 continue;
             }
-            int e = plant.colocated(service[i], rate[i], nInf[g] - 1, tp, duty[g]);
+            int e = plant.colocated(service[i], rate[i], nInf[g] - 1, tp, duty[g], 100);
             p99[i] = (float) plant.p99Ms(e);
             mean[i] = (float) plant.meanMs(e);
             byte f = (byte) ((p99[i] > sloP99[i] ? 1 : 0) | (mean[i] > sloMean[i] ? 2 : 0));

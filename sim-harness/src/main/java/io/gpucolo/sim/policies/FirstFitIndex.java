@@ -76,24 +76,25 @@ public final class FirstFitIndex {
         return open[slot];
     }
 
-    /** Lowest open slot with at least this free share and memory, or -1. */
-    public int findOpen(int share, int memMiB) {
-        if (maxShare[1] < share || maxMem[1] < memMiB) {
+    /** Lowest open slot at or after {@code from} with at least this free share and memory, or -1. */
+    public int findOpen(int share, int memMiB, int from) {
+        if (maxShare[1] < share || maxMem[1] < memMiB || from >= slots) {
             return -1;
         }
-        return descend(1, share, memMiB);
+        return descend(1, 0, leaves, share, memMiB, from);
     }
 
-    private int descend(int node, int share, int mem) {
-        if (maxShare[node] < share || maxMem[node] < mem) {
+    private int descend(int node, int lo, int hi, int share, int mem, int from) {
+        if (hi <= from || maxShare[node] < share || maxMem[node] < mem) {
             return -1;
         }
         if (node >= leaves) {
             int slot = node - leaves;
             return freeShare[slot] >= share && freeMem[slot] >= mem ? slot : -1;
         }
-        int left = descend(2 * node, share, mem);
-        return left >= 0 ? left : descend(2 * node + 1, share, mem);
+        int mid = (lo + hi) >>> 1;
+        int left = descend(2 * node, lo, mid, share, mem, from);
+        return left >= 0 ? left : descend(2 * node + 1, mid, hi, share, mem, from);
     }
 
     /** Lowest closed slot, or -1 when every slot is open. */

@@ -9,7 +9,8 @@ import java.util.Locale;
  *   <li>{@code dedicated}: no co-location, one task per GPU (the paper's "no co-location");</li>
  *   <li>{@code separate-5to1}: separate inference and training pools sized 5:1 and provisioned for the peak,
  *       one task per GPU; training queues when its pool is full;</li>
- *   <li>{@code gslice}: inference tasks share GPUs among themselves (first-fit), training gets whole GPUs;</li>
+ *   <li>{@code gslice}: inference tasks share GPUs among themselves (first-fit, each capped at its requested MPS
+ *       share), training gets whole GPUs;</li>
  *   <li>{@code first-fit}: every task first-fit on (share, memory), training runs at its requested share, no control;</li>
  *   <li>{@code gpucolo-paper}: first-fit plus the paper's two-tier control (4 s / 100 s, mean latency, fixed gains);</li>
  *   <li>{@code headroom}: ours: inference first-fit, training placed by the admission pipeline's headroom
@@ -62,6 +63,14 @@ public enum PolicyKind {
     /** Whether a task takes a whole GPU regardless of its share. */
     public boolean wholeGpu(boolean inference) {
         return this == DEDICATED || this == SEPARATE || (this == GSLICE && !inference);
+    }
+
+    /**
+     * The MPS share an inference task runs with: its requested slice under {@code gslice} (GSLICE sizes each
+     * inference process's share), 100% elsewhere (the paper: inference always keeps 100%).
+     */
+    public int inferencePercent(int requestedShare) {
+        return this == GSLICE ? requestedShare : 100;
     }
 
     /** Whether packing may put a training task on a GPU that holds inference. */

@@ -102,6 +102,11 @@ public final class TaskTable {
         return jobNames == null ? "job" + job[i] : jobNames[job[i]];
     }
 
+    /** Whether job names were kept (readers keep them; in-memory benchmark tables do not). */
+    public boolean hasNames() {
+        return jobNames != null;
+    }
+
     public int count(byte k) {
         int c = 0;
         for (byte b : kind) {
@@ -220,9 +225,10 @@ public final class TaskTable {
             return this;
         }
 
-        /** The row at {@code i} of the builder (used by transforms that copy rows). */
-        long startOf(int i) {
-            return start[i];
+        /** Copies row {@code i} of a built table (same GPU type list), optionally with another start and end. */
+        public Builder copy(TaskTable t, int i, long shift) {
+            return add(t.start(i) + shift, t.end(i) + shift, t.share(i), t.memoryMiB(i), t.kind(i), t.gpuType(i),
+                    names == null ? t.job(i) : job(t.jobName(i)));
         }
 
         public TaskTable build() {
