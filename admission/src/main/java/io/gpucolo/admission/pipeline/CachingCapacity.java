@@ -5,12 +5,14 @@ import io.gpucolo.admission.state.GpuState;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Remembers a capacity per GPU value: a GPU's answer is computed once per version (a new value replaces
- * the entry; values are compared by identity, so two cluster states never share an answer by accident).
- * Expensive capacities (the latency model behind {@code headroom}) are then paid once per change.
+ * Remembers each GPU's capacity until its inference services change. A capacity depends only on the GPU and
+ * its services (see {@link Capacity}); {@link io.gpucolo.admission.state.ClusterState} keeps the very same
+ * services list in every value it derives by adding or removing guests, so comparing the GPU record and the
+ * services list by identity finds a still-valid answer. Expensive capacities (the latency model behind
+ * {@code headroom}) are then paid once per service change or load update, not once per decision.
  */
 final class CachingCapacity implements Capacity {
-    private record Entry(GpuState state, int percent) { }
+    private record Entry(Object gpu, Object services, int percent) { }
 
     private final Capacity inner;
     private final ConcurrentHashMap<GpuId, Entry> cache = new ConcurrentHashMap<>();
@@ -27,14 +29,14 @@ final class CachingCapacity implements Capacity {
     @Override
     public int capacityPercent(GpuState gpu) {
         Entry e = cache.get(gpu.gpu().id());
-        if (e != null && e.state() == gpu) {
+        if (e != null && e.gpu() == gpu.gpu() && e.services() == gpu.services()) {
             return e.percent();
         }
         int p = inner.capacityPercent(gpu);
         if (p < 0 || p > 100) {
             throw new IllegalStateException("capacity " + inner.name() + " returned " + p + "% for " + gpu.gpu().id());
         }
-        cache.put(gpu.gpu().id(), new Entry(gpu, p));
+        cache.put(gpu.gpu().id(), new Entry(gpu.gpu(), gpu.services(), p));
         return p;
     }
 

@@ -1,14 +1,18 @@
 package io.gpucolo.admission.pipeline;
 
 import io.gpucolo.admission.state.ClusterState;
+import io.gpucolo.admission.state.GpuState;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.function.IntPredicate;
 
 /**
- * The GPUs of one cluster state indexed by free training share under one capacity: for each GPU the share
- * it could still take (capacity minus its guests' shares), and for each free share 0..100 the set of GPUs
- * that have it. Only GPUs changed since the last query are recomputed (the state's change feed), so a
- * decision touches the capacity model for the GPUs the last decisions changed, not for the whole cluster.
+ * The GPUs of one cluster state indexed for one policy: for each GPU the training share it could still take
+ * (capacity minus its guests' shares; 0 when it holds the most guests allowed) and the memory it has free
+ * (less the reserve), and for each free share 0..100 the set of GPUs that have it. Only GPUs changed since
+ * the last query are recomputed (the state's change feed), so a decision touches the capacity model for the
+ * GPUs the last decisions changed, not for the whole cluster; GPUs short of share or memory are skipped
+ * without running a filter.
  *
  * <p>Queries are serialized; the values they yield may be stale by the time a filter looks at them, which
  * is harmless: filters re-read each GPU's current value and the reservation re-checks it atomically.
@@ -16,71 +20,84 @@ import java.util.function.IntPredicate;
 final class CandidateIndex {
     private static final int SHARES = 101;
 
+    /** How one query went: GPUs offered to the visitor, and GPUs skipped for share (or guests) and for memory. */
+    record Sweep(int offered, int shortOfShare, int shortOfMemory) { }
+
     private final ClusterState state;
     private final Capacity capacity;
+    private final PlacementPolicy.Limits limits;
     private final ClusterState.ChangeFeed feed;
     private final int[] free;
+    private final long[] freeMemory;
     private final BitSet[] byFree = new BitSet[SHARES];
 
-    CandidateIndex(ClusterState state, Capacity capacity) {
+    CandidateIndex(ClusterState state, Capacity capacity, PlacementPolicy.Limits limits) {
         this.state = state;
         this.capacity = capacity;
+        this.limits = limits;
         this.feed = state.subscribe();
         this.free = new int[state.gpuCount()];
-        java.util.Arrays.fill(free, -1);
+        this.freeMemory = new long[state.gpuCount()];
+        Arrays.fill(free, -1);
         for (int i = 0; i < SHARES; i++) {
             byFree[i] = new BitSet();
         }
     }
 
     /**
-     * Offers the ordinals of GPUs whose free share is at least {@code minFree}, in the given order, to
-     * {@code visit} until it returns false.
-     *
-     * @return how many GPUs were offered
+     * Offers the ordinals of GPUs with at least {@code minFree} share and {@code minMemoryMiB} memory free, in
+     * the given order, to {@code visit} until it returns false.
      */
-    synchronized int forEach(int minFree, CandidateOrder order, IntPredicate visit) {
+    synchronized Sweep forEach(int minFree, long minMemoryMiB, CandidateOrder order, IntPredicate visit) {
         refresh();
         int offered = 0;
+        int noMemory = 0;
+        int seen = 0;
         if (order == CandidateOrder.GPU_ORDER) {
             for (int i = 0; i < free.length; i++) {
                 if (free[i] >= minFree) {
-                    offered++;
-                    if (!visit.test(i)) {
-                        return offered;
+                    seen++;
+                    if (freeMemory[i] < minMemoryMiB) {
+                        noMemory++;
+                    } else {
+                        offered++;
+                        if (!visit.test(i)) {
+                            return new Sweep(offered, 0, 0);
+                        }
                     }
                 }
             }
-            return offered;
+            return new Sweep(offered, free.length - seen, noMemory);
         }
         for (int f = Math.max(0, minFree); f < SHARES; f++) {
             BitSet b = byFree[f];
             for (int i = b.nextSetBit(0); i >= 0; i = b.nextSetBit(i + 1)) {
-                offered++;
-                if (!visit.test(i)) {
-                    return offered;
+                seen++;
+                if (freeMemory[i] < minMemoryMiB) {
+                    noMemory++;
+                } else {
+                    offered++;
+                    if (!visit.test(i)) {
+                        return new Sweep(offered, 0, 0);
+                    }
                 }
             }
         }
-        return offered;
-    }
-
-    /** The free share of a GPU as of the last refresh. */
-    synchronized int freePercent(int ordinal) {
-        refresh();
-        return free[ordinal];
+        return new Sweep(offered, free.length - seen, noMemory);
     }
 
     private void refresh() {
         BitSet changed = feed.drain();
         for (int i = changed.nextSetBit(0); i >= 0; i = changed.nextSetBit(i + 1)) {
-            var g = state.at(i);
-            int f = Math.max(0, capacity.capacityPercent(g) - g.trainingPercent());
+            GpuState g = state.at(i);
+            int f = g.guests().size() >= limits.maxGuestsPerGpu() ? 0
+                    : Math.max(0, capacity.capacityPercent(g) - g.trainingPercent());
             if (free[i] >= 0) {
                 byFree[free[i]].clear(i);
             }
             free[i] = f;
             byFree[f].set(i);
+            freeMemory[i] = g.gpu().memoryMiB() - limits.memoryReserveMiB() - g.usedMemoryMiB();
         }
     }
 }

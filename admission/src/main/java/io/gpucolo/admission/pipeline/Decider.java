@@ -13,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * The side-effect-free half of the pipeline: pre-filter, then filter and score the candidates the index
- * offers, then choose. Reads top-down; {@link Admission} adds reserve, permit and bind.
+ * offers, then choose. Reads top-down; {@link Admission} adds reserve, permit and bind. The pipeline's own
+ * filters come first (memory, guests per GPU), then the policy's, then the capacity filter.
  */
 final class Decider {
     /** What one run decided; {@code chosen} is the chosen GPU's ordinal, or -1. */
@@ -26,7 +27,11 @@ final class Decider {
     Decider(PlacementPolicy policy, Capacity capacity) {
         this.policy = policy;
         this.capacity = capacity;
-        List<Filter> all = new ArrayList<>(policy.filters());
+        PlacementPolicy.Limits l = policy.limits();
+        List<Filter> all = new ArrayList<>();
+        all.add(new MemoryFit(l.memoryReserveMiB(), l.minGuestMemoryMiB()));
+        all.add(new GuestLimit(l.maxGuestsPerGpu()));
+        all.addAll(policy.filters());
         all.add(new CapacityFilter(capacity));
         this.filters = List.copyOf(all);
     }
@@ -42,17 +47,18 @@ final class Decider {
             return new Outcome(pre, Admission.toDecision(request.jobId(), pre), -1);
         }
         int granted = granted(request);
-        CandidateIndex index = state.attachment(this, s -> new CandidateIndex(s, capacity));
+        long memory = policy.grantedMemoryMiB(request);
+        CandidateIndex index = state.attachment(this, s -> new CandidateIndex(s, capacity, policy.limits()));
         Map<String, Integer> refusals = new TreeMap<>();
         int[] best = {-1, -1, 0};      // ordinal, score, feasible count
-        boolean[] roomLater = {false, false};   // some GPU has room later; some GPU is forbidden by policy
-        int offered = index.forEach(granted, policy.order(), i -> {
+        boolean[] seen = {false, false};   // some GPU has room later; some GPU is forbidden by policy
+        CandidateIndex.Sweep sweep = index.forEach(granted, memory, policy.order(), i -> {
             GpuState g = state.at(i);
             Status st = firstFailing(request, granted, g);
             if (!st.isSuccess()) {
                 refusals.merge(st.plugin(), 1, Integer::sum);
-                roomLater[0] |= st.code() == Status.Code.NO_ROOM_NOW || st.code() == Status.Code.ERROR;
-                roomLater[1] |= st.code() == Status.Code.FORBIDDEN;
+                seen[0] |= st.code() == Status.Code.NO_ROOM_NOW || st.code() == Status.Code.ERROR;
+                seen[1] |= st.code() == Status.Code.FORBIDDEN;
                 return true;
             }
             int sc = score(request, granted, g);
@@ -66,21 +72,27 @@ final class Decider {
             return ++best[2] < policy.scoreLimit();
         });
         if (best[0] >= 0) {
-            Placement p = new Placement(request.jobId(), state.idAt(best[0]), granted,
-                    policy.grantedMemoryMiB(request));
+            Placement p = new Placement(request.jobId(), state.idAt(best[0]), granted, memory);
             return new Outcome(pre, new Decision.Admit(request.jobId(), p), best[0]);
         }
-        int skipped = state.gpuCount() - offered;
-        if (skipped > 0) {
-            refusals.merge(capacity.name(), skipped, Integer::sum);
-            roomLater[0] = roomLater[0] || anyRoomLater(request, granted, state);
+        if (sweep.shortOfShare() > 0) {
+            refusals.merge(capacity.name() + " or guest limit", sweep.shortOfShare(), Integer::sum);
+        }
+        if (sweep.shortOfMemory() > 0) {
+            refusals.merge("memory", sweep.shortOfMemory(), Integer::sum);
+        }
+        // a shortfall of share or a full guest list is always "no room now"; a shortfall of memory may be
+        // "never" on a small GPU, so that rare case looks at the skipped GPUs' own verdicts
+        seen[0] |= sweep.shortOfShare() > 0;
+        if (sweep.shortOfMemory() > 0 && !seen[0]) {
+            seen[0] = anyRoomLater(request, granted, state);
         }
         String summary = summary(refusals);
-        if (roomLater[0]) {
+        if (seen[0]) {
             return new Outcome(pre, new Decision.Defer(request.jobId(), "no GPU has room now (" + summary + ")"), -1);
         }
         return new Outcome(pre, new Decision.Reject(request.jobId(), "no GPU can take this job (" + summary + ")",
-                roomLater[1]), -1);
+                seen[1]), -1);
     }
 
     /** The first filter that refuses this GPU, or success. */
@@ -107,6 +119,7 @@ final class Decider {
         return sum;
     }
 
+    /** Request-level checks: the pipeline's own (GPUs exist, share ceiling, memory ceiling), then the policy's. */
     private Status preFilter(TrainingRequest request, ClusterState state) {
         if (state.gpuCount() == 0) {
             return Status.neverFits("cluster", "the cluster has no GPUs");
@@ -115,6 +128,14 @@ final class Decider {
         if (granted > capacity.ceilingPercent()) {
             return Status.forbidden(policy.name(), "policy " + policy.name() + " allows at most "
                     + capacity.ceilingPercent() + "% training share on a GPU; job asks " + granted + "%");
+        }
+        long need = policy.grantedMemoryMiB(request);
+        long reserve = policy.limits().memoryReserveMiB();
+        long most = state.maxGpuMemoryMiB() - reserve;
+        if (need > most) {
+            return Status.neverFits("memory", "job needs " + need + " MiB of GPU memory; the largest GPU offers "
+                    + Math.max(0, most) + " MiB (" + state.maxGpuMemoryMiB() + " MiB less a " + reserve
+                    + " MiB reserve)");
         }
         for (PreFilter p : policy.preFilters()) {
             Status st = p.preFilter(request, state);

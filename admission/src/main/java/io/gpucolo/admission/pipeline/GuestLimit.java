@@ -1,8 +1,6 @@
-package io.gpucolo.admission.plugins;
+package io.gpucolo.admission.pipeline;
 
 import io.gpucolo.admission.model.TrainingRequest;
-import io.gpucolo.admission.pipeline.Filter;
-import io.gpucolo.admission.pipeline.Status;
 import io.gpucolo.admission.state.GpuState;
 
 /** Filter: at most {@code max} training guests per GPU ({@code limits.max_guests_per_gpu}). */

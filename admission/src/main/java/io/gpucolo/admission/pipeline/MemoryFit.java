@@ -1,8 +1,6 @@
-package io.gpucolo.admission.plugins;
+package io.gpucolo.admission.pipeline;
 
 import io.gpucolo.admission.model.TrainingRequest;
-import io.gpucolo.admission.pipeline.Filter;
-import io.gpucolo.admission.pipeline.Status;
 import io.gpucolo.admission.state.GpuState;
 
 /**

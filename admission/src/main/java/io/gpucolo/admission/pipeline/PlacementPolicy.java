@@ -17,12 +17,31 @@ import java.util.Objects;
  * @param order       the order in which candidates are filtered
  * @param scoreLimit  how many feasible GPUs are scored at most before choosing (1 = take the first that fits)
  * @param wholeGpu    true when an admitted job gets the whole GPU (MPS 100%) whatever share it asked for
- * @param minGuestMemoryMiB a guest's pinned memory limit is raised to at least this, MiB
+ * @param limits      the hard limits every policy keeps (guests per GPU, memory reserve, minimum guest memory)
  */
 public record PlacementPolicy(String name, Capacity capacity, List<PreFilter> preFilters, List<Filter> filters,
                               List<Score> scores, List<Reserve> reserves, List<Permit> permits,
                               CandidateOrder order, int scoreLimit, boolean wholeGpu,
-                              long minGuestMemoryMiB) {
+                              Limits limits) {
+    /**
+     * Hard limits the pipeline itself enforces, before any plugin filter: memory (services + guests + job +
+     * reserve within the GPU's memory) and guests per GPU.
+     *
+     * @param maxGuestsPerGpu   at most this many training guests on one GPU
+     * @param memoryReserveMiB  memory kept free on every GPU, MiB
+     * @param minGuestMemoryMiB a guest's pinned memory limit is raised to at least this, MiB
+     */
+    public record Limits(int maxGuestsPerGpu, long memoryReserveMiB, long minGuestMemoryMiB) {
+        public Limits {
+            if (maxGuestsPerGpu < 1) {
+                throw new IllegalArgumentException("max guests per GPU must be >= 1, got " + maxGuestsPerGpu);
+            }
+            if (memoryReserveMiB < 0 || minGuestMemoryMiB < 1) {
+                throw new IllegalArgumentException("memory reserve must be >= 0 and min guest memory >= 1 MiB");
+            }
+        }
+    }
+
     public PlacementPolicy {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(capacity, "capacity");
@@ -35,9 +54,7 @@ public record PlacementPolicy(String name, Capacity capacity, List<PreFilter> pr
         if (scoreLimit < 1) {
             throw new IllegalArgumentException("policy " + name + ": scoreLimit must be >= 1, got " + scoreLimit);
         }
-        if (minGuestMemoryMiB < 1) {
-            throw new IllegalArgumentException("policy " + name + ": minGuestMemoryMiB must be >= 1");
-        }
+        Objects.requireNonNull(limits, "limits");
     }
 
     /** The MPS share an admitted request gets. */
@@ -47,7 +64,7 @@ public record PlacementPolicy(String name, Capacity capacity, List<PreFilter> pr
 
     /** The pinned memory limit an admitted request gets, MiB. */
     public long grantedMemoryMiB(io.gpucolo.admission.model.TrainingRequest request) {
-        return Math.max(request.memoryMiB(), minGuestMemoryMiB);
+        return Math.max(request.memoryMiB(), limits.minGuestMemoryMiB());
     }
 
     /** The same policy with extra permit plugins appended (e.g. a site quota). */
@@ -55,7 +72,7 @@ public record PlacementPolicy(String name, Capacity capacity, List<PreFilter> pr
         List<Permit> all = new java.util.ArrayList<>(permits);
         all.addAll(more);
         return new PlacementPolicy(name, capacity, preFilters, filters, scores, reserves, all, order, scoreLimit,
-                wholeGpu, minGuestMemoryMiB);
+                wholeGpu, limits);
     }
 
     /** The same policy with extra reserve plugins appended. */
@@ -63,6 +80,6 @@ public record PlacementPolicy(String name, Capacity capacity, List<PreFilter> pr
         List<Reserve> all = new java.util.ArrayList<>(reserves);
         all.addAll(more);
         return new PlacementPolicy(name, capacity, preFilters, filters, scores, all, permits, order, scoreLimit,
-                wholeGpu, minGuestMemoryMiB);
+                wholeGpu, limits);
     }
 }

@@ -57,7 +57,9 @@ final class HeadroomCapacity implements Capacity {
         if (!gpu.hasInference()) {
             return "no inference here: the " + ceiling + "% share ceiling binds";
         }
-        return estimator.estimate(withoutGuests(gpu), plannedLoads(gpu)).reason();
+        var h = estimator.estimate(withoutGuests(gpu), plannedLoads(gpu));
+        return h.addablePercent() >= ceiling ? "the " + ceiling + "% share ceiling binds (the latency model allows "
+                + h.addablePercent() + "%)" : h.reason();
     }
 
     private Map<String, ServiceLoad> plannedLoads(GpuState gpu) {

@@ -12,12 +12,14 @@ import java.util.Objects;
 /**
  * Builds the placement pipeline of each policy from the policy file. Which stages each runs:
  * <pre>
- *   policy        pre-filters                           filters           capacity             order         scored
- *   headroom      colocation, share-bounds, memory      memory, guests    headroom (latency)   tightest fit  8
- *   first-fit     colocation, share-bounds, memory      memory, guests    first-fit (shares)   GPU order     1
- *   dedicated     memory                                memory, guests=1  dedicated            GPU order     1
- *   static-share  colocation, share-bounds, memory      memory, guests    static-share         tightest fit  8
+ *   policy        pre-filters                 guests/GPU  capacity             order         scored  share granted
+ *   headroom      colocation, share-bounds    limit       headroom (latency)   tightest fit  8       requested
+ *   first-fit     colocation, share-bounds    limit       first-fit (shares)   GPU order     1       requested
+ *   dedicated     (none)                      1           dedicated            GPU order     1       100%
+ *   static-share  colocation, share-bounds    limit       static-share         tightest fit  8       requested
  * </pre>
+ * Every policy also gets the pipeline's own checks: memory (a hard constraint, with the reserve and the
+ * minimum guest memory of {@code limits}) and the guest limit; see {@link PlacementPolicy.Limits}.
  */
 public final class Policies {
     /** How many feasible GPUs the best-fit policies score before choosing. */
@@ -46,27 +48,24 @@ public final class Policies {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(model, "model");
         Policy.Limits l = policy.limits();
-        var memoryCeiling = new MemoryCeiling(l.memoryReserveMiB(), l.minGuestMemoryMiB());
         var colocating = List.of(new ColocationRule(policy.colocation()),
-                new ShareBounds(l.trainingShareMinPercent(), l.trainingShareMaxPercent()), memoryCeiling);
-        var memory = new MemoryFit(l.memoryReserveMiB(), l.minGuestMemoryMiB());
-        var filters = List.of(memory, new GuestLimit(l.maxGuestsPerGpu()));
+                new ShareBounds(l.trainingShareMinPercent(), l.trainingShareMaxPercent()));
+        var limits = new PlacementPolicy.Limits(l.maxGuestsPerGpu(), l.memoryReserveMiB(), l.minGuestMemoryMiB());
+        var alone = new PlacementPolicy.Limits(1, l.memoryReserveMiB(), l.minGuestMemoryMiB());
         int max = l.trainingShareMaxPercent();
         return switch (plugin) {
             case HEADROOM -> new PlacementPolicy(plugin.key(),
                     new HeadroomCapacity(new HeadroomEstimator(model, policy.margins().sloMargin()),
                             policy.margins().burstMargin(), max),
-                    colocating, filters, List.of(new TightFit()), List.of(), List.of(), CandidateOrder.TIGHTEST_FIT,
-                    SCORED, false, l.minGuestMemoryMiB());
-            case FIRST_FIT -> new PlacementPolicy(plugin.key(), new FirstFitCapacity(model), colocating, filters,
-                    List.of(), List.of(), List.of(), CandidateOrder.GPU_ORDER, 1, false, l.minGuestMemoryMiB());
-            case DEDICATED -> new PlacementPolicy(plugin.key(), new DedicatedCapacity(), List.of(memoryCeiling),
-                    List.of(memory, new GuestLimit(1)), List.of(), List.of(), List.of(), CandidateOrder.GPU_ORDER, 1,
-                    true, l.minGuestMemoryMiB());
+                    colocating, List.of(), List.of(new TightFit()), List.of(), List.of(), CandidateOrder.TIGHTEST_FIT,
+                    SCORED, false, limits);
+            case FIRST_FIT -> new PlacementPolicy(plugin.key(), new FirstFitCapacity(model), colocating, List.of(),
+                    List.of(), List.of(), List.of(), CandidateOrder.GPU_ORDER, 1, false, limits);
+            case DEDICATED -> new PlacementPolicy(plugin.key(), new DedicatedCapacity(), List.of(), List.of(), List.of(),
+                    List.of(), List.of(), CandidateOrder.GPU_ORDER, 1, true, alone);
             case STATIC_SHARE -> new PlacementPolicy(plugin.key(),
-                    new StaticShareCapacity(policy.placement().staticSharePercent(), max), colocating, filters,
-                    List.of(new TightFit()), List.of(), List.of(), CandidateOrder.TIGHTEST_FIT, SCORED, false,
-                    l.minGuestMemoryMiB());
+                    new StaticShareCapacity(policy.placement().staticSharePercent(), max), colocating, List.of(),
+                    List.of(new TightFit()), List.of(), List.of(), CandidateOrder.TIGHTEST_FIT, SCORED, false, limits);
         };
     }
 }

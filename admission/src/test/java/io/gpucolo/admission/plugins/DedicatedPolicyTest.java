@@ -34,7 +34,7 @@ class DedicatedPolicyTest {
         assertEquals(gpu("a:g1"), placed(d));
         assertEquals(100, ((Decision.Admit) d).placement().mpsPercent());
         Evaluation e = admission.evaluate(request("j2", 10, 1000), state);
-        assertEquals(new Decision.Defer("j2", "no GPU has room now (dedicated: 2 GPUs)"), e.decision());
+        assertEquals(new Decision.Defer("j2", "no GPU has room now (dedicated or guest limit: 2 GPUs)"), e.decision());
         assertEquals(Status.Code.NO_ROOM_NOW, e.verdicts().get(0).status().code());
         assertEquals("serves inference: never shared under dedicated", e.verdicts().get(0).note());
         assertEquals("guests", e.verdicts().get(1).status().plugin());

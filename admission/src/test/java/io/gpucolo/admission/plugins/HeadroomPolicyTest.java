@@ -69,7 +69,7 @@ class HeadroomPolicyTest {
     void defersWhenNoGpuHasHeadroomNowAndRejectsWhatCanNeverFit() {
         assertEquals(gpu("a:g2"), ((Decision.Admit) admission.admit(request("big", 85, 2000), state, (r, p) -> Status.success()))
                 .placement().gpu());
-        assertEquals(new Decision.Defer("big2", "no GPU has room now (headroom: 3 GPUs)"),
+        assertEquals(new Decision.Defer("big2", "no GPU has room now (headroom or guest limit: 3 GPUs)"),
                 admission.decide(request("big2", 85, 2000), state));
         assertEquals(new Decision.Reject("huge", "memory: job needs 20000 MiB of GPU memory; the largest GPU offers "
                 + "15488 MiB (16000 MiB less a 512 MiB reserve)", false), admission.decide(request("huge", 50, 20_000), state));

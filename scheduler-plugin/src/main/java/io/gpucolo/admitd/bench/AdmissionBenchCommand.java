@@ -15,6 +15,7 @@ import io.gpucolo.admission.policy.Policy;
 import io.gpucolo.admission.state.ClusterState;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class AdmissionBenchCommand implements Callable<Integer> {
     @Option(names = "--requests", defaultValue = "10000", description = "training requests decided (default: ${DEFAULT-VALUE})")
     int requests;
 
-    @Option(names = "--warmup", defaultValue = "3000", description = "side-effect-free decisions run first to warm the JIT "
+    @Option(names = "--warmup", defaultValue = "20000", description = "side-effect-free decisions run first to warm the JIT "
             + "(default: ${DEFAULT-VALUE})")
     int warmup;
 
@@ -95,12 +96,16 @@ public final class AdmissionBenchCommand implements Callable<Integer> {
         List<TrainingRequest> queue = AdmissionWorkload.requests("job", requests, rnd);
         BindPort bind = (r, p) -> Status.success();
         Histogram h = new Histogram(3_600_000_000_000L, 3);
+        Histogram cpu = new Histogram(3_600_000_000_000L, 3);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         int[] counts = new int[3];
         long start = System.nanoTime();
         for (TrainingRequest r : queue) {
+            long c = threads.getCurrentThreadCpuTime();
             long s = System.nanoTime();
             Decision d = admission.admit(r, state, bind);
             h.recordValue(Math.max(1, System.nanoTime() - s));
+            cpu.recordValue(Math.max(1, threads.getCurrentThreadCpuTime() - c));
             counts[d instanceof Decision.Admit ? 0 : d instanceof Decision.Defer ? 1 : 2]++;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -108,7 +113,11 @@ public final class AdmissionBenchCommand implements Callable<Integer> {
                 counts[1], counts[2], seconds);
         out.printf(Locale.ROOT, "latency per decision: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
                 ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1e6);
-        out.printf(Locale.ROOT, "throughput: %.0f decisions/s%n", requests / seconds);
+        out.printf(Locale.ROOT, "CPU time per decision (immune to other processes): p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+                ms(cpu, 50), ms(cpu, 99), cpu.getMaxValue() / 1e6);
+        out.printf(Locale.ROOT, "throughput: %.0f decisions/s; load average during the run %.1f on %d CPUs%n",
+                requests / seconds, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "heap: %.1f MB retained after the run (cluster state, index, caches, latency model), "
                 + "max heap %.0f MB%n", retainedMb(), Runtime.getRuntime().maxMemory() / 1048576.0);
         if (state.gpuCount() == 0) {

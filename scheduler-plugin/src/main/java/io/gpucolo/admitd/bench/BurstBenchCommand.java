@@ -44,6 +44,9 @@ public final class BurstBenchCommand implements Callable<Integer> {
     @Option(names = "--kill", description = "kill -9 admitd after half the submissions, then restart it")
     boolean kill;
 
+    @Option(names = "--journal-sync", defaultValue = "ALWAYS", description = "admitd's journal mode: ALWAYS or BATCHED (default: ${DEFAULT-VALUE})")
+    String journalSync;
+
     @Option(names = "--lab", defaultValue = "/tmp/gpucolo-lab", description = "lab directory (default: ${DEFAULT-VALUE})")
     Path labDir;
 
@@ -55,6 +58,7 @@ public final class BurstBenchCommand implements Callable<Integer> {
             return 2;
         }
         try (LabCluster lab = new LabCluster(LabCluster.findRoot(), labDir)) {
+            lab.journalSync(journalSync);
             lab.up();
             lab.startAdmitd();
             AtomicInteger done = new AtomicInteger();

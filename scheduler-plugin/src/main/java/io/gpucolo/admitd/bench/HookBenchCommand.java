@@ -39,6 +39,9 @@ public final class HookBenchCommand implements Callable<Integer> {
     @Option(names = "--block", defaultValue = "50", description = "submissions per block before switching (default: ${DEFAULT-VALUE})")
     int block;
 
+    @Option(names = "--journal-sync", defaultValue = "ALWAYS", description = "admitd's journal mode: ALWAYS or BATCHED (default: ${DEFAULT-VALUE})")
+    String journalSync;
+
     @Option(names = "--lab", defaultValue = "/tmp/gpucolo-lab", description = "lab directory (default: ${DEFAULT-VALUE})")
     Path labDir;
 
@@ -53,6 +56,7 @@ public final class HookBenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--jobs and --block must be positive");
         }
         try (LabCluster lab = new LabCluster(LabCluster.findRoot(), labDir)) {
+            lab.journalSync(journalSync);
             lab.up();
             lab.startAdmitd();
             Path hook = lab.lab().resolve("etc/job_submit.lua");
@@ -78,8 +82,8 @@ public final class HookBenchCommand implements Callable<Integer> {
             List<Double> inHook = hookTimes(lab.lab().resolve("log/slurmctld.log"));
             Histogram hookHist = new Histogram(3);
             inHook.forEach(ms -> hookHist.recordValue(Math.max(1, Math.round(ms * 1000))));
-            out.printf("machine: %d cores; lab %s; %d submissions per side, blocks of %d, alternating%n",
-                    Runtime.getRuntime().availableProcessors(), labDir, jobs, block);
+            out.printf("machine: %d cores; lab %s; %d submissions per side, blocks of %d, alternating; journal %s%n",
+                    Runtime.getRuntime().availableProcessors(), labDir, jobs, block, journalSync);
             out.printf("sbatch without hook: p50 %.2f ms  p99 %.2f ms%n", ms(without, 50), ms(without, 99));
             out.printf("sbatch with hook:    p50 %.2f ms  p99 %.2f ms  (failed submissions: %d)%n", ms(with, 50), ms(with, 99), failed);
             out.printf("sbatch difference:   p50 %+.2f ms  p99 %+.2f ms (end to end, includes machine noise)%n",

@@ -107,13 +107,19 @@ final class LabCluster implements AutoCloseable {
         return "jdbc:h2:file:" + lab.resolve("state/gpucolo") + ";AUTO_SERVER=TRUE";
     }
 
+    private String journalSync = "ALWAYS";
+
+    void journalSync(String mode) {
+        journalSync = mode;
+    }
+
     void startAdmitd() throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = lab.resolve("log/admitd.log");
         int before = listened(log);
         admitd = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.gpucolo.admitd.AdmitdMain",
                 "--policy", policy().toString(), "--journal", lab.resolve("state/admitd.journal").toString(),
-                "--secret-file", lab.resolve("etc/gpucolo.secret").toString(), "--slurm-conf", slurmConf().toString())
+                "--secret-file", lab.resolve("etc/gpucolo.secret").toString(), "--slurm-conf", slurmConf().toString(), "--journal-sync", journalSync)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (listened(log) <= before) {
