@@ -173,7 +173,11 @@ public final class GpuController {
             trainings.replace(t.jobId(), updated);
             slow.execute(() -> {
                 try {
-                    changer.change(t.jobId(), t.launcherSocket(), share);
+                    List<Long> pids = changer.change(t.jobId(), t.launcherSocket(), share);
+                    if (!pids.isEmpty()) {
+                        trainings.computeIfPresent(t.jobId(), (k, v) ->
+                                new Training(v.jobId(), new PauseTarget.Pids(pids), v.launcherSocket(), v.share()));
+                    }
                     LOG.info("gpu {}: training job {} restarted with MPS share {}%", gpu, t.jobId(), share);
                 } catch (Exception e) {
                     LOG.error("gpu {}: could not change job {} to MPS share {}%: {}", gpu, t.jobId(), share, e.getMessage());

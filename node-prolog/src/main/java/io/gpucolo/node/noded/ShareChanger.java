@@ -6,5 +6,6 @@ package io.gpucolo.node.noded;
  */
 @FunctionalInterface
 public interface ShareChanger {
-    void change(String jobId, String launcherSocket, int sharePercent) throws Exception;
+    /** Applies the share; returns the processes to pause from now on (empty: unchanged). */
+    java.util.List<Long> change(String jobId, String launcherSocket, int sharePercent) throws Exception;
 }

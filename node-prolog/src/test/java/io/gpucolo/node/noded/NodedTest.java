@@ -53,7 +53,7 @@ class NodedTest {
 
     private Noded start(Duration period) throws Exception {
         noded = new Noded(new Noded.Config(dir.resolve("noded.sock"), dir, period, Duration.ofSeconds(2), -1, 0,
-                Set.of("root", "slurm"), Laws.OURS), Clock.systemUTC(), (job, socket, share) -> { });
+                Set.of("root", "slurm"), Laws.OURS), Clock.systemUTC(), (job, socket, share) -> List.of());
         return noded;
     }
 
