@@ -21,6 +21,10 @@ import org.flywaydb.core.api.FlywayException;
  * Every failure is a {@link StoreException} with a message for an administrator.
  */
 public final class Store implements AutoCloseable {
+    /** The highest migration under {@code db/migration}; a test keeps the two in step. */
+    static final int SCHEMA_VERSION = 1;
+    private static final String APPLIED = "SELECT MAX(CAST(\"version\" AS INTEGER)) FROM \"flyway_schema_history\""
+            + " WHERE \"success\" = TRUE";
     private final Location where;
     private final Properties credentials;
     private Connection conn;
@@ -51,6 +55,9 @@ public final class Store implements AutoCloseable {
         p.setProperty("user", user.isEmpty() && where.url().startsWith("jdbc:h2:") ? "sa" : user);
         p.setProperty("password", password);
         Connection c = connect(where, p);
+        if (appliedVersion(c) == SCHEMA_VERSION) {
+            return new Store(where, p, c); // up to date: no migration to run (and nothing for Flyway to log)
+        }
         try {
             Flyway.configure().dataSource(where.url(), p.getProperty("user"), password)
                     .locations("classpath:db/migration").loggers("slf4j").load().migrate();
@@ -62,6 +69,16 @@ public final class Store implements AutoCloseable {
                             + ": schema migration failed (" + Failures.firstLine(e) + ")", e);
         }
         return new Store(where, p, c);
+    }
+
+    /** The schema version Flyway recorded, or -1 when there is none yet (a new database). */
+    private static int appliedVersion(Connection c) {
+        try (PreparedStatement ps = c.prepareStatement(APPLIED); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getInt(1) : -1;
+        } catch (SQLException e) {
+            rollback(c);
+            return -1;
+        }
     }
 
     private static Connection connect(Location where, Properties p) {
@@ -85,8 +102,7 @@ public final class Store implements AutoCloseable {
 
     /** The schema version Flyway has applied. */
     public synchronized int schemaVersion() {
-        return query("read the schema version", "SELECT MAX(CAST(\"version\" AS INTEGER)) FROM \"flyway_schema_history\""
-                + " WHERE \"success\" = TRUE", ps -> {
+        return query("read the schema version", APPLIED, ps -> {
                     try (ResultSet rs = ps.executeQuery()) {
                         return rs.next() ? rs.getInt(1) : 0;
                     }

@@ -69,6 +69,20 @@ class StoreTest {
     }
 
     @Test
+    void schemaVersionConstantIsTheHighestMigration() throws Exception {
+        Path migrations = Path.of(Store.class.getResource("/db/migration").toURI());
+        int highest;
+        try (var files = Files.list(migrations)) {
+            highest = files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElse(0);
+        }
+        assertEquals(highest, Store.SCHEMA_VERSION);
+        try (Store s = Store.open(url())) {
+            assertEquals(highest, s.schemaVersion());
+        }
+    }
+
+    @Test
     void replayedDecisionsAreStoredOnce() {
         Instant t = Instant.ofEpochSecond(1000);
         try (Store s = Store.open(url())) {
