@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 io.gpucolo.node.hooks.HookCommands.EpilogCommand.class,
                 io.gpucolo.node.hooks.HookCommands.TaskPrologCommand.class,
                 io.gpucolo.node.launcher.RunCommand.class,
+                io.gpucolo.node.probe.ProbeCommand.class,
                 io.gpucolo.node.noded.NodedCommand.class,
                 io.gpucolo.admission.cli.PolicyCommand.class,
                 io.gpucolo.admission.cli.ModelCommand.class,
