@@ -2,7 +2,6 @@ package io.gpucolo.store;
 
 import io.gpucolo.admission.model.Placement;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,14 +24,10 @@ public final class Store implements AutoCloseable {
     static final int SCHEMA_VERSION = 1;
     private static final String APPLIED = "SELECT MAX(CAST(\"version\" AS INTEGER)) FROM \"flyway_schema_history\""
             + " WHERE \"success\" = TRUE";
-    private final Location where;
-    private final Properties credentials;
-    private Connection conn;
+    private final Session session;
 
-    private Store(Location where, Properties credentials, Connection conn) {
-        this.where = where;
-        this.credentials = credentials;
-        this.conn = conn;
+    private Store(Session session) {
+        this.session = session;
     }
 
     /** Opens the store at {@code jdbcUrl}, creating an H2 file (and its schema) when there is none. */
@@ -54,21 +49,21 @@ public final class Store implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("user", user.isEmpty() && where.url().startsWith("jdbc:h2:") ? "sa" : user);
         p.setProperty("password", password);
-        Connection c = connect(where, p);
+        Connection c = Session.connect(where, p);
         if (appliedVersion(c) == SCHEMA_VERSION) {
-            return new Store(where, p, c); // up to date: no migration to run (and nothing for Flyway to log)
+            return new Store(new Session(where, p, c)); // up to date: no migration to run (and nothing for Flyway to log)
         }
         try {
             Flyway.configure().dataSource(where.url(), p.getProperty("user"), password)
                     .locations("classpath:db/migration").loggers("slf4j").load().migrate();
         } catch (FlywayException e) {
-            closeQuietly(c);
+            Session.closeQuietly(c);
             SQLException sql = sqlCause(e);
             throw sql != null ? Failures.classify(where, "migrate", sql)
                     : new StoreException(StoreException.Kind.SCHEMA, "state store " + where.describe()
                             + ": schema migration failed (" + Failures.firstLine(e) + ")", e);
         }
-        return new Store(where, p, c);
+        return new Store(new Session(where, p, c));
     }
 
     /** The schema version Flyway recorded, or -1 when there is none yet (a new database). */
@@ -76,33 +71,19 @@ public final class Store implements AutoCloseable {
         try (PreparedStatement ps = c.prepareStatement(APPLIED); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getInt(1) : -1;
         } catch (SQLException e) {
-            rollback(c);
+            Session.rollback(c);
             return -1;
-        }
-    }
-
-    private static Connection connect(Location where, Properties p) {
-        try {
-            Connection c = DriverManager.getConnection(where.url(), p);
-            c.setAutoCommit(true);
-            return c;
-        } catch (SQLException e) {
-            if ("08001".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().startsWith("No suitable driver")) {
-                throw new StoreException(StoreException.Kind.OTHER, "no JDBC driver for " + Location.redact(where.configured())
-                        + " (supported: jdbc:h2:..., jdbc:postgresql://...)", e);
-            }
-            throw Failures.classify(where, "open", e);
         }
     }
 
     /** The H2 file, or the URL without password. */
     public String location() {
-        return where.describe();
+        return session.where().describe();
     }
 
     /** The schema version Flyway has applied. */
-    public synchronized int schemaVersion() {
-        return query("read the schema version", APPLIED, ps -> {
+    public int schemaVersion() {
+        return session.query("read the schema version", APPLIED, ps -> {
                     try (ResultSet rs = ps.executeQuery()) {
                         return rs.next() ? rs.getInt(1) : 0;
                     }
@@ -112,8 +93,8 @@ public final class Store implements AutoCloseable {
     // ---- jobs -----------------------------------------------------------------------------------------------
 
     /** Inserts or replaces a job (by id). */
-    public synchronized void putJob(JobRecord j) {
-        transaction("store job " + j.jobId(), c -> {
+    public void putJob(JobRecord j) {
+        session.transaction("store job " + j.jobId(), c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM job WHERE job_id = ?")) {
                 del.setString(1, j.jobId());
                 del.executeUpdate();
@@ -128,12 +109,12 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    public synchronized List<JobRecord> jobs() {
-        return query("list jobs", "SELECT * FROM job ORDER BY submitted_ms, job_id", ps -> Rows.jobs(ps.executeQuery()));
+    public List<JobRecord> jobs() {
+        return session.query("list jobs", "SELECT * FROM job ORDER BY submitted_ms, job_id", ps -> Rows.jobs(ps.executeQuery()));
     }
 
-    public synchronized Optional<JobRecord> job(String jobId) {
-        return query("read job " + jobId, "SELECT * FROM job WHERE job_id = ?", ps -> {
+    public Optional<JobRecord> job(String jobId) {
+        return session.query("read job " + jobId, "SELECT * FROM job WHERE job_id = ?", ps -> {
             ps.setString(1, jobId);
             return Rows.jobs(ps.executeQuery()).stream().findFirst();
         });
@@ -141,8 +122,8 @@ public final class Store implements AutoCloseable {
 
     // ---- placements -----------------------------------------------------------------------------------------
 
-    public synchronized void recordPlacement(Placement p, Instant started) {
-        update("store the placement of " + p.jobId(), "INSERT INTO placement (job_id, gpu, mps_percent, memory_mib, "
+    public void recordPlacement(Placement p, Instant started) {
+        session.update("store the placement of " + p.jobId(), "INSERT INTO placement (job_id, gpu, mps_percent, memory_mib, "
                 + "started_ms) VALUES (?, ?, ?, ?, ?)", ps -> {
                     ps.setString(1, p.jobId());
                     ps.setString(2, p.gpu().toString());
@@ -153,21 +134,21 @@ public final class Store implements AutoCloseable {
     }
 
     /** Ends the job's open placements; returns how many were open. */
-    public synchronized int endPlacement(String jobId, Instant ended) {
-        return update("end the placement of " + jobId, "UPDATE placement SET ended_ms = ? WHERE job_id = ? AND ended_ms IS NULL",
+    public int endPlacement(String jobId, Instant ended) {
+        return session.update("end the placement of " + jobId, "UPDATE placement SET ended_ms = ? WHERE job_id = ? AND ended_ms IS NULL",
                 ps -> {
                     ps.setLong(1, ended.toEpochMilli());
                     ps.setString(2, jobId);
                 });
     }
 
-    public synchronized List<PlacementRecord> activePlacements() {
-        return query("list placements", "SELECT * FROM placement WHERE ended_ms IS NULL ORDER BY started_ms, job_id",
+    public List<PlacementRecord> activePlacements() {
+        return session.query("list placements", "SELECT * FROM placement WHERE ended_ms IS NULL ORDER BY started_ms, job_id",
                 ps -> Rows.placements(ps.executeQuery()));
     }
 
-    public synchronized List<PlacementRecord> placements(String jobId) {
-        return query("list placements of " + jobId, "SELECT * FROM placement WHERE job_id = ? ORDER BY started_ms", ps -> {
+    public List<PlacementRecord> placements(String jobId) {
+        return session.query("list placements of " + jobId, "SELECT * FROM placement WHERE job_id = ? ORDER BY started_ms", ps -> {
             ps.setString(1, jobId);
             return Rows.placements(ps.executeQuery());
         });
@@ -184,8 +165,8 @@ public final class Store implements AutoCloseable {
      * Appends decisions in one transaction, skipping those whose seq is already stored (a replay); returns how
      * many were stored. Committed when this returns.
      */
-    public synchronized int recordDecisions(List<AuditEntry> entries) {
-        return transaction("append " + entries.size() + " decisions to the audit log", c -> {
+    public int recordDecisions(List<AuditEntry> entries) {
+        return session.transaction("append " + entries.size() + " decisions to the audit log", c -> {
             int stored = 0;
             try (PreparedStatement seen = c.prepareStatement("SELECT 1 FROM decision WHERE seq = ?");
                  PreparedStatement ins = c.prepareStatement("INSERT INTO decision (seq, decision_id, job_id, at_ms, "
@@ -209,8 +190,8 @@ public final class Store implements AutoCloseable {
     }
 
     /** The highest seq in the audit log, 0 when none. */
-    public synchronized long lastSeq() {
-        return query("read the audit log", "SELECT COALESCE(MAX(seq), 0) FROM decision", ps -> {
+    public long lastSeq() {
+        return session.query("read the audit log", "SELECT COALESCE(MAX(seq), 0) FROM decision", ps -> {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -222,8 +203,8 @@ public final class Store implements AutoCloseable {
      * Everything the audit log holds about a job, oldest first: rows with its job id, and rows of the decisions
      * that were bound to it (same decision id).
      */
-    public synchronized List<AuditEntry> decisions(String jobId) {
-        return query("read the audit log of " + jobId, "SELECT * FROM decision WHERE job_id = ? OR (decision_id <> '' AND "
+    public List<AuditEntry> decisions(String jobId) {
+        return session.query("read the audit log of " + jobId, "SELECT * FROM decision WHERE job_id = ? OR (decision_id <> '' AND "
                 + "decision_id IN (SELECT decision_id FROM decision WHERE job_id = ? AND decision_id <> '')) "
                 + "ORDER BY at_ms, id", ps -> {
                     ps.setString(1, jobId);
@@ -239,8 +220,8 @@ public final class Store implements AutoCloseable {
     }
 
     /** Appends samples in one transaction; a sample for the same service, GPU and time replaces the earlier one. */
-    public synchronized void appendLoad(List<LoadSample> samples) {
-        transaction("append " + samples.size() + " load samples", c -> {
+    public void appendLoad(List<LoadSample> samples) {
+        session.transaction("append " + samples.size() + " load samples", c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM load_sample WHERE service = ? AND gpu = ? AND at_ms = ?");
                  PreparedStatement ins = c.prepareStatement("INSERT INTO load_sample (service, gpu, at_ms, "
                          + "requests_per_second, p99_ms) VALUES (?, ?, ?, ?, ?)")) {
@@ -258,8 +239,8 @@ public final class Store implements AutoCloseable {
     }
 
     /** Samples of one service with {@code from <= at < to}, oldest first. */
-    public synchronized List<LoadSample> loadHistory(String service, Instant from, Instant to) {
-        return query("read the load history of " + service, "SELECT * FROM load_sample WHERE service = ? AND at_ms >= ? "
+    public List<LoadSample> loadHistory(String service, Instant from, Instant to) {
+        return session.query("read the load history of " + service, "SELECT * FROM load_sample WHERE service = ? AND at_ms >= ? "
                 + "AND at_ms < ? ORDER BY at_ms, gpu", ps -> {
                     ps.setString(1, service);
                     ps.setLong(2, from.toEpochMilli());
@@ -269,87 +250,8 @@ public final class Store implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (conn != null) {
-            closeQuietly(conn);
-            conn = null;
-        }
-    }
-
-    // ---- plumbing -------------------------------------------------------------------------------------------
-
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface Reader<T> {
-        T read(PreparedStatement ps) throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private int update(String doing, String sql, Binder binder) {
-        return query(doing, sql, ps -> {
-            binder.bind(ps);
-            return ps.executeUpdate();
-        });
-    }
-
-    private <T> T query(String doing, String sql, Reader<T> reader) {
-        return transaction(doing, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                return reader.read(ps);
-            }
-        });
-    }
-
-    /** Runs work in one transaction on the connection (re-opened if it broke), committing before returning. */
-    private <T> T transaction(String doing, Work<T> work) {
-        Connection c = connection();
-        try {
-            c.setAutoCommit(false);
-            T result = work.run(c);
-            c.commit();
-            c.setAutoCommit(true);
-            return result;
-        } catch (SQLException e) {
-            rollback(c);
-            StoreException failure = Failures.classify(where, doing, e);
-            if (failure.kind() == StoreException.Kind.UNAVAILABLE) {
-                closeQuietly(c);
-                conn = null;
-            }
-            throw failure;
-        }
-    }
-
-    private Connection connection() {
-        if (conn == null) {
-            conn = connect(where, credentials);
-        }
-        return conn;
-    }
-
-    private static void rollback(Connection c) {
-        try {
-            c.rollback();
-            c.setAutoCommit(true);
-        } catch (SQLException ignored) {
-            // the connection is broken; it is replaced on the next call
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException ignored) {
-            // nothing more to do with a connection that cannot even close
-        }
+    public void close() {
+        session.close();
     }
 
     private static SQLException sqlCause(Throwable t) {

@@ -308,7 +308,7 @@ final class PolicyReader {
     private static List<String> keys(Enum<?>[] values) {
         List<String> out = new ArrayList<>();
         for (Enum<?> v : values) {
-            out.add(Section.render(v));
+            out.add(YamlValues.render(v));
         }
         return out;
     }

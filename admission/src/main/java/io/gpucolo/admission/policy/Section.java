@@ -24,7 +24,6 @@ import org.yaml.snakeyaml.nodes.Tag;
  * pass finds every problem. {@link #finish()} reports the keys nobody asked for, with a "did you mean".
  */
 final class Section {
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=@*+-][A-Za-z0-9_./:=@*+ -]*");
     private final Diagnostics diag;
     private final String path;
     private final Mark start;
@@ -58,9 +57,9 @@ final class Section {
         if (root instanceof MappingNode m) {
             return new Section(diag, "", m, m.getStartMark());
         }
-        diag.at(root == null ? null : root.getStartMark(), root == null || isNull(root)
+        diag.at(root == null ? null : root.getStartMark(), root == null || YamlValues.isNull(root)
                 ? "empty policy file: expected a mapping of sections (see etc/gpucolo.yaml.example)"
-                : "a policy file is a mapping of sections (services:, limits:, ...), not a " + kind(root));
+                : "a policy file is a mapping of sections (services:, limits:, ...), not a " + YamlValues.kind(root));
         return new Section(diag, "", null, null);
     }
 
@@ -79,7 +78,7 @@ final class Section {
         if (v instanceof MappingNode m) {
             return new Section(diag, qualified(key), m, m.getStartMark());
         }
-        if (v != null && !isNull(v)) {
+        if (v != null && !YamlValues.isNull(v)) {
             wrong(v, key, "a mapping of keys");
         }
         return new Section(diag, qualified(key), null, v == null ? start : v.getStartMark());
@@ -108,10 +107,10 @@ final class Section {
                 if (item instanceof MappingNode m) {
                     out.add(new Section(diag, p, m, m.getStartMark()));
                 } else {
-                    diag.at(item.getStartMark(), p + ": expected a mapping of keys, got " + kind(item));
+                    diag.at(item.getStartMark(), p + ": expected a mapping of keys, got " + YamlValues.kind(item));
                 }
             }
-        } else if (v != null && !isNull(v)) {
+        } else if (v != null && !YamlValues.isNull(v)) {
             wrong(v, key, "a list");
         }
         return out;
@@ -159,7 +158,7 @@ final class Section {
         }
         if (v < min || v > max) {
             diag.at(s.getStartMark(), qualified(key) + ": " + s.getValue() + " is out of range: must be in ["
-                    + plain(min) + ", " + plain(max) + "]");
+                    + YamlValues.plain(min) + ", " + YamlValues.plain(max) + "]");
             return fallback;
         }
         return v;
@@ -201,7 +200,7 @@ final class Section {
             Node item = seq.getValue().get(i);
             String p = qualified(key) + "[" + i + "]";
             if (!(item instanceof ScalarNode s)) {
-                diag.at(item.getStartMark(), p + ": expected " + describe + ", got " + kind(item));
+                diag.at(item.getStartMark(), p + ": expected " + describe + ", got " + YamlValues.kind(item));
                 ok = false;
             } else if (text(s, p, allowed, describe)) {
                 out.add(s.getValue());
@@ -291,7 +290,7 @@ final class Section {
             }
             return null;
         }
-        if (v instanceof ScalarNode s && !isNull(s)) {
+        if (v instanceof ScalarNode s && !YamlValues.isNull(s)) {
             return s;
         }
         mismatch(v, key, expected, null);
@@ -301,7 +300,7 @@ final class Section {
     private boolean text(ScalarNode s, String where, Pattern allowed, String describe) {
         Tag t = s.getTag();
         if (!t.equals(Tag.STR) && !t.equals(Tag.INT) && !t.equals(Tag.FLOAT)) {
-            diag.at(s.getStartMark(), where + ": expected " + describe + ", got " + kind(s)
+            diag.at(s.getStartMark(), where + ": expected " + describe + ", got " + YamlValues.kind(s)
                     + (t.equals(Tag.BOOL) ? " (quote it: '" + s.getValue() + "')" : ""));
             return false;
         }
@@ -321,8 +320,8 @@ final class Section {
     }
 
     private <T> T mismatch(Node v, String key, String expected, T fallback) {
-        diag.at(v.getStartMark(), qualified(key) + ": expected " + expected + ", got " + kind(v)
-                + (v instanceof ScalarNode s && !isNull(s) ? " '" + s.getValue() + "'" : ""));
+        diag.at(v.getStartMark(), qualified(key) + ": expected " + expected + ", got " + YamlValues.kind(v)
+                + (v instanceof ScalarNode s && !YamlValues.isNull(s) ? " '" + s.getValue() + "'" : ""));
         return fallback;
     }
 
@@ -332,54 +331,7 @@ final class Section {
 
     private void record(String key, Object def) {
         if (def != null) {
-            diag.recordDefault(qualified(key), render(def));
+            diag.recordDefault(qualified(key), YamlValues.render(def));
         }
-    }
-
-    /** The YAML text of a default, as the example file writes it. */
-    static String render(Object v) {
-        if (v instanceof List<?> l) {
-            List<String> items = new ArrayList<>();
-            for (Object o : l) {
-                items.add(render(o));
-            }
-            return "[" + String.join(", ", items) + "]";
-        }
-        if (v instanceof Enum<?> e) {
-            return Keys.of(e);
-        }
-        if (v instanceof Double d) {
-            return plain(d);
-        }
-        String s = String.valueOf(v);
-        return s.isEmpty() || !PLAIN.matcher(s).matches() ? "\"" + s.replace("\"", "\\\"") + "\"" : s;
-    }
-
-    private static String plain(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) + ".0" : String.valueOf(d);
-    }
-
-    private static boolean isNull(Node n) {
-        return n.getTag().equals(Tag.NULL);
-    }
-
-    private static String kind(Node n) {
-        if (n instanceof MappingNode) {
-            return "a mapping";
-        }
-        if (n instanceof SequenceNode) {
-            return "a list";
-        }
-        Tag t = n.getTag();
-        if (t.equals(Tag.NULL)) {
-            return "no value";
-        }
-        if (t.equals(Tag.BOOL)) {
-            return "a boolean";
-        }
-        if (t.equals(Tag.INT) || t.equals(Tag.FLOAT)) {
-            return "a number";
-        }
-        return "a string";
     }
 }

@@ -1,0 +1,64 @@
+package io.gpucolo.admission.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/** How YAML values are named in messages and written in the example file. */
+final class YamlValues {
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=@*+-][A-Za-z0-9_./:=@*+ -]*");
+
+    private YamlValues() {
+    }
+
+    /** The YAML text of a default, as the example file writes it. */
+    static String render(Object v) {
+        if (v instanceof List<?> l) {
+            List<String> items = new ArrayList<>();
+            for (Object o : l) {
+                items.add(render(o));
+            }
+            return "[" + String.join(", ", items) + "]";
+        }
+        if (v instanceof Enum<?> e) {
+            return Keys.of(e);
+        }
+        if (v instanceof Double d) {
+            return plain(d);
+        }
+        String s = String.valueOf(v);
+        return s.isEmpty() || !PLAIN.matcher(s).matches() ? "\"" + s.replace("\"", "\\\"") + "\"" : s;
+    }
+
+    static String plain(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) + ".0" : String.valueOf(d);
+    }
+
+    static boolean isNull(Node n) {
+        return n.getTag().equals(Tag.NULL);
+    }
+
+    static String kind(Node n) {
+        if (n instanceof MappingNode) {
+            return "a mapping";
+        }
+        if (n instanceof SequenceNode) {
+            return "a list";
+        }
+        Tag t = n.getTag();
+        if (t.equals(Tag.NULL)) {
+            return "no value";
+        }
+        if (t.equals(Tag.BOOL)) {
+            return "a boolean";
+        }
+        if (t.equals(Tag.INT) || t.equals(Tag.FLOAT)) {
+            return "a number";
+        }
+        return "a string";
+    }
+}
