@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code gpucolo bench sim}: the full-scale synthetic replay (57 days, about 1.2 million task pieces) generated in
- * memory, each policy timed on its own; ours ({@code headroom}) last. Last line: {@code sim full-scale wall s: X}.
+ * memory, each policy timed on its own; ours ({@code headroom}) last. Wall time and the run thread's CPU time
+ * (the latter less sensitive to a busy machine). Last line: {@code sim full-scale wall s: X} (ours).
  */
 @Command(name = "sim", mixinStandardHelpOptions = true,
         description = "Full-scale synthetic PAI 2020 replay: wall time, peak heap, events per second per policy.")
@@ -60,11 +61,13 @@ public final class BenchSimCommand implements Callable<Integer> {
         double ours = 0;
         for (PolicyKind p : order) {
             resetPeaks();
+            long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             Summary s = Experiment.run(tasks, List.of(p), "A100-80GB", 0.96, seed, LoadSeries.FLAT,
                     (int) (TraceOptions.PAPER_GPU_MEM_MIB), 0, false, System.err);
             var r = s.runs().get(0);
-            o.printf("%-14s wall %7.2f s  events %,11d  events/s %,12.0f  control steps %,10d  peak heap %6.0f MiB  avg GPUs %8.1f%n",
-                    p.key(), r.wallSeconds(), r.events(), r.events() / Math.max(1e-9, r.wallSeconds()), r.controlSteps(),
+            double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9;
+            o.printf("%-14s wall %7.2f s  cpu %7.2f s  events %,11d  events/s %,12.0f  control steps %,10d  peak heap %6.0f MiB  avg GPUs %8.1f%n",
+                    p.key(), r.wallSeconds(), cpu, r.events(), r.events() / Math.max(1e-9, r.wallSeconds()), r.controlSteps(),
                     peakHeapMiB(), r.avgGpus());
             o.flush();
             ours = r.wallSeconds();

@@ -84,50 +84,19 @@ public final class PaiTraceReader {
     }
 
     private void readJobs(Path f, Map<String, Boolean> ok) {
-        BufferedReader r = Lines.open(f);
-        CsvRow row = new CsvRow();
-        String file = f.toString();
-        long line = 0;
-        try {
-            for (String s = Lines.next(r, f); s != null; s = Lines.next(r, f)) {
-                line++;
-                if (row.set(s).size() != JOB_COLS) {
-                    issues.bad(file, line, "expected " + JOB_COLS + " columns (pai_job_table), got " + row.size());
-                    continue;
-                }
-                ok.put(row.text(0), row.is(3, "Terminated"));
-            }
-        } finally {
-            Lines.close(r);
-        }
-        if (line == 0) {
-            throw new TraceException(f + ": empty file");
-        }
+        rows(f, JOB_COLS, "pai_job_table", (row, line) -> ok.put(row.text(0), row.is(3, "Terminated")));
     }
 
     private void readInstances(Path f, Map<String, Integer> counts) {
-        BufferedReader r = Lines.open(f);
-        CsvRow row = new CsvRow();
-        String file = f.toString();
-        long line = 0;
-        try {
-            for (String s = Lines.next(r, f); s != null; s = Lines.next(r, f)) {
-                line++;
-                if (row.set(s).size() != INSTANCE_COLS) {
-                    issues.bad(file, line, "expected " + INSTANCE_COLS + " columns (pai_instance_table), got " + row.size());
-                    continue;
-                }
-                counts.merge(row.text(0) + '/' + row.text(1), 1, Integer::sum);
-            }
-        } finally {
-            Lines.close(r);
-        }
-        if (line == 0) {
-            throw new TraceException(f + ": empty file");
-        }
+        rows(f, INSTANCE_COLS, "pai_instance_table", (row, line) -> counts.merge(row.text(0) + '/' + row.text(1), 1, Integer::sum));
     }
 
     private void readTasks(Path f, TaskTable.Builder b, Map<String, Boolean> jobOk, Map<String, Integer> instances) {
+        rows(f, TASK_COLS, "pai_task_table", (row, line) -> task(row, f.toString(), line, b, jobOk, instances));
+    }
+
+    /** Feeds every row with the table's column count to {@code each}; other rows are bad rows. */
+    private void rows(Path f, int cols, String table, java.util.function.ObjLongConsumer<CsvRow> each) {
         BufferedReader r = Lines.open(f);
         CsvRow row = new CsvRow();
         String file = f.toString();
@@ -135,7 +104,11 @@ public final class PaiTraceReader {
         try {
             for (String s = Lines.next(r, f); s != null; s = Lines.next(r, f)) {
                 line++;
-                task(row.set(s), file, line, b, jobOk, instances);
+                if (row.set(s).size() != cols) {
+                    issues.bad(file, line, "expected " + cols + " columns (" + table + "), got " + row.size());
+                } else {
+                    each.accept(row, line);
+                }
             }
         } finally {
             Lines.close(r);
@@ -147,10 +120,6 @@ public final class PaiTraceReader {
 
     private void task(CsvRow row, String file, long line, TaskTable.Builder b, Map<String, Boolean> jobOk,
                       Map<String, Integer> instances) {
-        if (row.size() != TASK_COLS) {
-            issues.bad(file, line, "expected " + TASK_COLS + " columns (pai_task_table), got " + row.size());
-            return;
-        }
         if (!row.is(3, "Terminated")) {
             issues.filtered("task status " + (row.isEmpty(3) ? "empty" : row.text(3)));
             return;
