@@ -19,11 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads a cluster-state file (YAML; {@code etc/cluster.yaml.example} documents the format): the nodes, their
@@ -78,7 +74,13 @@ public final class ClusterFile {
         } catch (IOException e) {
             throw new InventoryException(List.of(path + ":1:1: cannot read: " + e.getMessage()));
         }
-        return parse(new String(bytes, StandardCharsets.UTF_8), path.toString(), policyServices);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InventoryException(List.of(path + ":1:1: not UTF-8 text; save the file as UTF-8"));
+        }
+        return parse(text, path.toString(), policyServices);
     }
 
     /** Reads cluster-file text; {@code name} is the file name used in messages. */
@@ -87,21 +89,7 @@ public final class ClusterFile {
     }
 
     private Contents parse(String text) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(32);
-        options.setNestingDepthLimit(20);
-        options.setCodePointLimit(MAX_BYTES);
-        org.yaml.snakeyaml.nodes.Node root;
-        try {
-            root = new Yaml(options).compose(new java.io.StringReader(text));
-        } catch (MarkedYAMLException e) {
-            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            throw new InventoryException(List.of(YamlMap.where(file, m) + "YAML syntax error: "
-                    + String.valueOf(e.getProblem()).replace('\n', ' ').strip()));
-        } catch (YAMLException e) {
-            throw new InventoryException(List.of(file + ":1:1: YAML error: " + e.getMessage()));
-        }
+        org.yaml.snakeyaml.nodes.Node root = YamlMap.compose(text, file, MAX_BYTES);
         YamlMap top = YamlMap.of(root, "a cluster file", TOP, file, problems);
         if (top == null) {
             throw new InventoryException(problems);

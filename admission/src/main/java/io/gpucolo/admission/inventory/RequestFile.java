@@ -9,10 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads a training request for a dry run from a small YAML file:
@@ -31,13 +27,15 @@ public final class RequestFile {
     private static final Set<String> KEYS = Set.of("job", "owner", "share_percent", "memory_mib", "duration_s",
             "restartable", "partition", "qos", "account");
 
+    private static final int MAX_CHARS = 64 * 1024;
+
     private RequestFile() {
     }
 
     public static TrainingRequest read(Path path) {
         String text;
         try {
-            if (Files.size(path) > 64 * 1024) {
+            if (Files.size(path) > MAX_CHARS) {
                 throw new InventoryException(List.of(path + ":1:1: a request file may be at most 64 KiB"));
             }
             text = Files.readString(path, StandardCharsets.UTF_8);
@@ -49,17 +47,7 @@ public final class RequestFile {
 
     public static TrainingRequest parse(String text, String file) {
         List<String> problems = new ArrayList<>();
-        LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(8);
-        org.yaml.snakeyaml.nodes.Node root;
-        try {
-            root = new Yaml(options).compose(new java.io.StringReader(text));
-        } catch (MarkedYAMLException e) {
-            throw new InventoryException(List.of(YamlMap.where(file, e.getProblemMark()) + "YAML syntax error: "
-                    + String.valueOf(e.getProblem()).replace('\n', ' ').strip()));
-        } catch (YAMLException e) {
-            throw new InventoryException(List.of(file + ":1:1: YAML error: " + e.getMessage()));
-        }
+        org.yaml.snakeyaml.nodes.Node root = YamlMap.compose(text, file, MAX_CHARS);
         YamlMap m = YamlMap.of(root, "a request file", KEYS, file, problems);
         if (m == null) {
             throw new InventoryException(problems);

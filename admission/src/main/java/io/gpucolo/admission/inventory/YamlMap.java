@@ -1,12 +1,17 @@
 package io.gpucolo.admission.inventory;
 
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -47,6 +52,27 @@ final class YamlMap {
         problems.add(where(file, node == null ? null : node.getStartMark()) + what + " must be a mapping of "
                 + String.join(", ", new TreeSet<>(known)));
         return null;
+    }
+
+    /**
+     * Composes YAML text into a node tree (no Java object is ever constructed from the file), refusing alias
+     * bombs, deep nesting and duplicate keys; a syntax error becomes an {@link InventoryException}.
+     */
+    static Node compose(String text, String file, int maxChars) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(32);
+        options.setNestingDepthLimit(20);
+        options.setCodePointLimit(maxChars);
+        try {
+            return new Yaml(options).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            throw new InventoryException(List.of(where(file, m) + "YAML syntax error: "
+                    + String.valueOf(e.getProblem()).replace('\n', ' ').strip()));
+        } catch (YAMLException e) {
+            throw new InventoryException(List.of(file + ":1:1: YAML error: " + e.getMessage()));
+        }
     }
 
     static String where(String file, Mark m) {

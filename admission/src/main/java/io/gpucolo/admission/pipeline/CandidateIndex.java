@@ -50,40 +50,35 @@ final class CandidateIndex {
      */
     synchronized Sweep forEach(int minFree, long minMemoryMiB, CandidateOrder order, IntPredicate visit) {
         refresh();
-        int offered = 0;
-        int noMemory = 0;
-        int seen = 0;
+        int[] counts = new int[3];      // seen (enough share), offered, short of memory
         if (order == CandidateOrder.GPU_ORDER) {
             for (int i = 0; i < free.length; i++) {
-                if (free[i] >= minFree) {
-                    seen++;
-                    if (freeMemory[i] < minMemoryMiB) {
-                        noMemory++;
-                    } else {
-                        offered++;
-                        if (!visit.test(i)) {
-                            return new Sweep(offered, 0, 0);
-                        }
-                    }
+                if (free[i] >= minFree && !offer(i, minMemoryMiB, visit, counts)) {
+                    return new Sweep(counts[1], 0, 0);
                 }
             }
-            return new Sweep(offered, free.length - seen, noMemory);
-        }
-        for (int f = Math.max(0, minFree); f < SHARES; f++) {
-            BitSet b = byFree[f];
-            for (int i = b.nextSetBit(0); i >= 0; i = b.nextSetBit(i + 1)) {
-                seen++;
-                if (freeMemory[i] < minMemoryMiB) {
-                    noMemory++;
-                } else {
-                    offered++;
-                    if (!visit.test(i)) {
-                        return new Sweep(offered, 0, 0);
+        } else {
+            for (int f = Math.max(0, minFree); f < SHARES; f++) {
+                BitSet b = byFree[f];
+                for (int i = b.nextSetBit(0); i >= 0; i = b.nextSetBit(i + 1)) {
+                    if (!offer(i, minMemoryMiB, visit, counts)) {
+                        return new Sweep(counts[1], 0, 0);
                     }
                 }
             }
         }
-        return new Sweep(offered, free.length - seen, noMemory);
+        return new Sweep(counts[1], free.length - counts[0], counts[2]);
+    }
+
+    /** Offers one GPU with enough share unless it is short of memory; false when the visitor is done. */
+    private boolean offer(int i, long minMemoryMiB, IntPredicate visit, int[] counts) {
+        counts[0]++;
+        if (freeMemory[i] < minMemoryMiB) {
+            counts[2]++;
+            return true;
+        }
+        counts[1]++;
+        return visit.test(i);
     }
 
     private void refresh() {

@@ -115,6 +115,25 @@ class ClusterFileTest {
     }
 
     @Test
+    void wrongEncodingsAndAliasBombsAreRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path latin1 = dir.resolve("l.yaml");
+        java.nio.file.Files.write(latin1, new byte[] {'n', 'o', 'd', 'e', 's', ':', ' ', (byte) 0xE9, '\n'});
+        var e = assertThrows(InventoryException.class, () -> ClusterFile.read(latin1, List.of()));
+        assertEquals(List.of(latin1 + ":1:1: not UTF-8 text; save the file as UTF-8"), e.problems());
+        StringBuilder bomb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x]\n");
+        for (char c = 'b'; c <= 'k'; c++) {
+            bomb.append(c).append(": &").append(c).append(" [");
+            for (int i = 0; i < 8; i++) {
+                bomb.append(i == 0 ? "" : ", ").append('*').append((char) (c - 1));
+            }
+            bomb.append("]\n");
+        }
+        var b = assertThrows(InventoryException.class, () -> ClusterFile.parse(bomb.toString(), "b.yaml", List.of()));
+        assertTrue(b.getMessage().startsWith("b.yaml:1:1: YAML error: Number of aliases for non-scalar nodes exceeds"),
+                b.getMessage());
+    }
+
+    @Test
     void anEmptyFileNeedsNodes() {
         var e = assertThrows(InventoryException.class, () -> ClusterFile.parse("services: []\n", "c.yaml", List.of()));
         assertEquals(List.of("c.yaml:1:1: a cluster file needs a non-empty 'nodes' list"), e.problems());
