@@ -4,6 +4,7 @@ import io.gpucolo.admission.model.Cluster;
 import io.gpucolo.admission.model.Gpu;
 import io.gpucolo.admission.model.GpuId;
 import io.gpucolo.admission.model.ServiceLoad;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,8 +42,8 @@ public final class ClusterState {
     private final AtomicLong versions = new AtomicLong();
     private final ConcurrentHashMap<String, GpuId> guestHome = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, GpuId> serviceHome = new ConcurrentHashMap<>();
-    private final CopyOnWriteArrayList<ChangeFeed> feeds = new CopyOnWriteArrayList<>();
-    private final ConcurrentHashMap<Object, Object> attachments = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<WeakReference<ChangeFeed>> feeds = new CopyOnWriteArrayList<>();
+    private final Map<Object, Object> attachments = Collections.synchronizedMap(new WeakHashMap<>());
     private final long maxGpuMemoryMiB;
 
     /** An empty state: every GPU of the cluster holds no service and no guest. */
@@ -216,16 +218,20 @@ public final class ClusterState {
         });
     }
 
-    /** A new feed that reports every GPU that changes from now on. */
+    /**
+     * A new feed that reports every GPU that changes from now on. The state holds it weakly: it lives as long
+     * as its subscriber keeps it.
+     */
     public ChangeFeed subscribe() {
         ChangeFeed f = new ChangeFeed(slots.length());
-        feeds.add(f);
+        feeds.add(new WeakReference<>(f));
         return f;
     }
 
     /**
-     * A derived object kept with this state (e.g. a candidate index), created once per key. Keys are
-     * compared by identity of meaning ({@code equals}); use the object that owns the derived data.
+     * A derived object kept with this state (e.g. a candidate index), created once per key. The key is held
+     * weakly: when its owner (e.g. an {@code Admission} replaced after a policy reload) is gone, so is the
+     * derived object. The derived object must not reference its key.
      */
     @SuppressWarnings("unchecked")
     public <T> T attachment(Object key, Function<ClusterState, T> create) {
@@ -245,8 +251,17 @@ public final class ClusterState {
     }
 
     private void changed(int ordinal) {
-        for (ChangeFeed f : feeds) {
-            f.mark(ordinal);
+        boolean cleared = false;
+        for (WeakReference<ChangeFeed> r : feeds) {
+            ChangeFeed f = r.get();
+            if (f == null) {
+                cleared = true;
+            } else {
+                f.mark(ordinal);
+            }
+        }
+        if (cleared) {
+            feeds.removeIf(r -> r.get() == null);
         }
     }
 
