@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * }
  * }</pre>
  */
-public final class EmuGpuClient implements AutoCloseable {
+public final class EmuGpuClient implements GpuBackend {
     /** What the client declares when it attaches; see the HELLO line in {@code docs/EMULATED-GPU.md}. */
     public record Hello(int gpu, ClientKind kind, long pid, int capPercent, long memoryMiB, String model, int batch,
                         String context) {
@@ -124,6 +124,7 @@ public final class EmuGpuClient implements AutoCloseable {
     }
 
     /** The MPS cap this client runs with, fixed at connect time. */
+    @Override
     public int capPercent() {
         return capPercent;
     }
@@ -138,11 +139,13 @@ public final class EmuGpuClient implements AutoCloseable {
     }
 
     /** Queues one inference batch of {@code batch} requests. */
+    @Override
     public CompletableFuture<Done> submitBatch(int batch) {
         return submit(" batch=" + batch);
     }
 
     /** Queues one kernel of {@code workMs} milliseconds on a whole idle GPU. */
+    @Override
     public CompletableFuture<Done> submitWork(double workMs) {
         if (!(workMs > 0)) {
             throw new IllegalArgumentException("work must be > 0 ms, got " + workMs);

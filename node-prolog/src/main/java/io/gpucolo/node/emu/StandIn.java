@@ -16,7 +16,7 @@ final class StandIn {
     }
 
     /** An open context: the GPU client and, under MPS, the grant that must stay open while the client lives. */
-    record Context(EmuGpuClient gpu, MpsGrant grant) implements AutoCloseable {
+    record Context(GpuBackend gpu, MpsGrant grant) implements AutoCloseable {
         @Override
         public void close() {
             gpu.close();
@@ -26,8 +26,30 @@ final class StandIn {
         }
     }
 
+    /**
+     * {@code GPUCOLO_GPU_BACKEND}: {@code emu} (default) uses the emulated GPU; {@code cuda} runs real kernels through
+     * JCuda on {@code CUDA_VISIBLE_DEVICES}'s first device (under the real MPS daemon when the environment names one);
+     * {@code auto} picks {@code cuda} when the NVIDIA driver loads.
+     */
     static Context open(Map<String, String> env, ClientKind kind, String model, int batch, long memoryMiB)
             throws IOException {
+        String backend = env.getOrDefault("GPUCOLO_GPU_BACKEND", "emu");
+        if (!backend.equals("emu") && !backend.equals("cuda") && !backend.equals("auto")) {
+            throw new IllegalArgumentException("GPUCOLO_GPU_BACKEND='" + backend + "': expected emu, cuda or auto");
+        }
+        java.util.Optional<String> noCuda = backend.equals("emu") ? java.util.Optional.of("emu")
+                : io.gpucolo.node.probe.CudaKernels.unavailable(env);
+        if (backend.equals("cuda") && noCuda.isPresent()) {
+            throw new IOException("GPUCOLO_GPU_BACKEND=cuda but " + noCuda.get());
+        }
+        if (noCuda.isEmpty()) {
+            ClientEnv ce = ClientEnv.from(env);
+            try {
+                return new Context(new CudaBackend(0, batch, ce.capPercent()), null);
+            } catch (LinkageError | RuntimeException e) {
+                throw new IOException("CUDA failed: " + e);
+            }
+        }
         ClientEnv ce = ClientEnv.from(env);
         long pid = ProcessHandle.current().pid();
         if (ce.memLimitMiB() > 0 && memoryMiB > ce.memLimitMiB()) {

@@ -75,6 +75,25 @@ class ProbeTest {
         assertTrue(r.output().contains("  - name: n1") && r.output().contains("sm_count: "), r.output());
     }
 
+    @Test
+    void standInsAskedForCudaWithoutADriverSayWhyInOneLine() throws Exception {
+        Assumptions.assumeFalse(gpuPresent(), "this machine has an NVIDIA driver");
+        io.gpucolo.node.emu.JavaProcs.Result r = io.gpucolo.node.emu.JavaProcs.run(io.gpucolo.node.emu.EmuMain.class,
+                java.util.Map.of("GPUCOLO_GPU_BACKEND", "cuda"), "", "emu-train", "--iterations", "1");
+        assertEquals(1, r.rc(), r.output());
+        assertEquals("gpucolo emu-train: GPUCOLO_GPU_BACKEND=cuda but no NVIDIA driver: libcuda.so.1 not found",
+                r.output().strip().replaceAll(" \\(searched.*", ""));
+    }
+
+    @Test
+    void onAGpuTheTrainingStandInRunsRealKernels() throws Exception {
+        Assumptions.assumeTrue(gpuPresent(), "no NVIDIA driver on this machine (libcuda.so.1 absent): GPU-only test");
+        io.gpucolo.node.emu.JavaProcs.Result r = io.gpucolo.node.emu.JavaProcs.run(io.gpucolo.node.emu.EmuMain.class,
+                java.util.Map.of("GPUCOLO_GPU_BACKEND", "cuda"), "", "emu-train", "--iterations", "3", "--iteration-ms", "50");
+        assertEquals(0, r.rc(), r.output());
+        assertTrue(r.output().contains("progress iterations=3 "), r.output());
+    }
+
     private Path worker(String body) throws IOException {
         Path p = dir.resolve("worker.sh");
         Files.writeString(p, "#!/bin/sh\n" + body + "\n");
