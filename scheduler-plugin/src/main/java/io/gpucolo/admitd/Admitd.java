@@ -43,7 +43,8 @@ public final class Admitd implements AutoCloseable {
 
     /** What the daemon needs from its command line. */
     public record Options(Path policyFile, Path journal, Path secretFile, Path hookConf, String slurmConf,
-                          String gpuModel, long gpuMemoryMiB, int portOverride, Duration reconcileOverride) {
+                          String gpuModel, long gpuMemoryMiB, int portOverride, Duration reconcileOverride,
+                          DecisionJournal.Sync journalSync) {
     }
 
     private final HookServer server;
@@ -69,7 +70,7 @@ public final class Admitd implements AutoCloseable {
         List<GpuId> gpus = inventory(slurm);
         ClusterState state = new ClusterState(cluster(gpus, o.gpuModel(), o.gpuMemoryMiB()));
         AtomicReference<Setup> setup = new AtomicReference<>(setup(policies.current(), model));
-        DecisionJournal journal = DecisionJournal.open(o.journal());
+        DecisionJournal journal = DecisionJournal.open(o.journal(), o.journalSync());
         Book book = new Book();
         int restored = Restore.apply(journal.replayed(), setup.get().policy(), state, book);
         LOG.info("journal " + o.journal() + ": " + journal.replayed().size() + " events replayed, " + restored
@@ -77,7 +78,7 @@ public final class Admitd implements AutoCloseable {
         InstantSource clock = InstantSource.system();
         Desk desk = new Desk(setup::get, state, journal, book, clock);
         Reconciler reconciler = new Reconciler(state, book, desk, clock);
-        Repacker repacker = new Repacker(book, desk, reconciler, slurm);
+        Repacker repacker = new Repacker(book, desk, reconciler, slurm, state);
         StatusView status = new StatusView(state, book, setup::get);
         warmUp(setup.get(), state);
         var a = setup.get().policy().admitd();

@@ -18,26 +18,38 @@ final class Repacker {
     private final Desk desk;
     private final Reconciler reconciler;
     private final SlurmCommands slurm;
+    private final io.gpucolo.admission.state.ClusterState state;
+    /** Decision id → the cluster-state version it was last re-evaluated on. */
+    private final java.util.Map<String, Long> triedAt = new java.util.HashMap<>();
 
-    Repacker(Book book, Desk desk, Reconciler reconciler, SlurmCommands slurm) {
+    Repacker(Book book, Desk desk, Reconciler reconciler, SlurmCommands slurm,
+             io.gpucolo.admission.state.ClusterState state) {
+        this.state = state;
         this.book = book;
         this.desk = desk;
         this.reconciler = reconciler;
         this.slurm = slurm;
     }
 
-    /** Returns how many held jobs were released. */
+    /**
+     * Returns how many held jobs were released. Runs only when the cluster state changed since the last pass
+     * (room may have appeared): a held job was refused on the state it was decided on, so re-evaluating an
+     * unchanged state decides nothing new and would only compete with the hook for the decision lock and CPU.
+     */
     int run() throws IOException {
         int released = 0;
+        long version = state.version();
+        triedAt.keySet().retainAll(book.all().stream().map(Tracked::id).toList());
         for (Tracked t : book.all()) {
             if (!t.kind().equals("defer") || t.jobId().isEmpty()) {
                 continue;
             }
             String job = t.jobId().get();
             SlurmJob seen = reconciler.lastSeen().get(job);
-            if (seen == null || !seen.held()) {
+            if (seen == null || !seen.held() || Long.valueOf(version).equals(triedAt.get(t.id()))) {
                 continue;
             }
+            triedAt.put(t.id(), version);
             Optional<Placement> p = desk.repack(t, job);
             if (p.isEmpty()) {
                 continue;

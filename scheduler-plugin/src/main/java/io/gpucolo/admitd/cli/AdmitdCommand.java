@@ -61,6 +61,11 @@ public final class AdmitdCommand implements Callable<Integer> {
             description = "reconcile period, overriding admitd.reconcile_period_s of the policy")
     long reconcileMs;
 
+    @Option(names = "--journal-sync", paramLabel = "MODE", defaultValue = "ALWAYS",
+            description = "ALWAYS: fdatasync every decision before the hook hears it; BATCHED: write before the reply, "
+                    + "flush every 50 ms (survives admitd crashes, not machine crashes) (default: ${DEFAULT-VALUE})")
+    io.gpucolo.admitd.journal.DecisionJournal.Sync journalSync;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -79,7 +84,7 @@ public final class AdmitdCommand implements Callable<Integer> {
         String secret = Secrets.readOrCreate(secretFile);
         Path hook = hookConf != null ? hookConf : slurmConf.toAbsolutePath().resolveSibling("gpucolo-hook.conf");
         var options = new Admitd.Options(policy, journal, secretFile, hook, slurmConf.toString(), gpuModel,
-                gpuMemoryMiB, port, reconcileMs > 0 ? Duration.ofMillis(reconcileMs) : null);
+                gpuMemoryMiB, port, reconcileMs > 0 ? Duration.ofMillis(reconcileMs) : null, journalSync);
         Admitd daemon = Admitd.start(options, holder, model, Stores.open(holder.current().policy()), secret);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

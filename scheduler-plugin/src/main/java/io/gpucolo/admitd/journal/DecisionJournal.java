@@ -23,22 +23,42 @@ import java.util.zip.CRC32;
  * reported with its line number and the journal refuses to open (never silently drop acknowledged work).
  */
 public final class DecisionJournal implements AutoCloseable {
+    /**
+     * When an append reaches the disk. {@code ALWAYS}: fdatasync before {@link #append} returns (survives a
+     * machine crash; costs one disk flush per decision). {@code BATCHED}: written to the kernel before
+     * {@code append} returns (survives a crash or {@code kill -9} of admitd) and flushed to disk every
+     * {@link #BATCH_INTERVAL}; a machine crash may lose that interval, as it loses slurmctld's unsaved jobs.
+     */
+    public enum Sync { ALWAYS, BATCHED }
+
+    /** How often a {@code BATCHED} journal is flushed to disk. */
+    public static final java.time.Duration BATCH_INTERVAL = java.time.Duration.ofMillis(50);
+
     private final Path path;
+    private final Sync sync;
+    private volatile boolean dirty;
+    private Thread flusher;
     private final FileChannel channel;
     private final List<JournalEntry> replayed;
     private long lastSeq;
     private final java.util.concurrent.ConcurrentLinkedQueue<JournalEntry> undrained = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    private DecisionJournal(Path path, FileChannel channel, List<JournalEntry> replayed) {
+    private DecisionJournal(Path path, FileChannel channel, List<JournalEntry> replayed, Sync sync) {
         this.path = path;
+        this.sync = sync;
         this.channel = channel;
         this.replayed = List.copyOf(replayed);
         this.lastSeq = replayed.isEmpty() ? 0 : replayed.get(replayed.size() - 1).seq();
         undrained.addAll(replayed);
     }
 
-    /** Opens (creating if needed) and replays the journal. */
+    /** Opens (creating if needed) and replays the journal; every append is fdatasync'd. */
     public static DecisionJournal open(Path path) throws IOException {
+        return open(path, Sync.ALWAYS);
+    }
+
+    /** Opens (creating if needed) and replays the journal. */
+    public static DecisionJournal open(Path path, Sync sync) throws IOException {
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -52,7 +72,11 @@ public final class DecisionJournal implements AutoCloseable {
                 ch.force(true);
             }
             ch.position(good);
-            return new DecisionJournal(path, ch, entries);
+            DecisionJournal j = new DecisionJournal(path, ch, entries, sync);
+            if (sync == Sync.BATCHED) {
+                j.startFlusher();
+            }
+            return j;
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -126,6 +150,27 @@ public final class DecisionJournal implements AutoCloseable {
         return String.format("%08x", c.getValue());
     }
 
+    private void startFlusher() {
+        flusher = new Thread(() -> {
+            while (channel.isOpen()) {
+                try {
+                    Thread.sleep(BATCH_INTERVAL.toMillis());
+                    if (dirty) {
+                        dirty = false;
+                        channel.force(false);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException e) {
+                    java.util.logging.Logger.getLogger(DecisionJournal.class.getName())
+                            .severe(path + ": flush failed: " + e.getMessage());
+                }
+            }
+        }, "journal-flush");
+        flusher.setDaemon(true);
+        flusher.start();
+    }
+
     /** The entries found on open, in order. */
     public List<JournalEntry> replayed() {
         return replayed;
@@ -153,7 +198,11 @@ public final class DecisionJournal implements AutoCloseable {
         while (buf.hasRemaining()) {
             channel.write(buf);
         }
-        channel.force(false);
+        if (sync == Sync.ALWAYS) {
+            channel.force(false);
+        } else {
+            dirty = true;
+        }
         lastSeq = e.seq();
         undrained.add(e);
         return e;
@@ -189,6 +238,12 @@ public final class DecisionJournal implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
+        if (flusher != null) {
+            flusher.interrupt();
+        }
+        if (channel.isOpen()) {
+            channel.force(false);
+        }
         channel.close();
     }
 }
