@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   S(x)  = table_m,g(p, x, n + 1) * speed(g) / speed(profile GPU) * I
  *   I     = 1 + k d min(T, 100) / 100                  training interference slowdown
  *   mean, p99 = BatchQueue(lambda, B, S)                 dynamic-batching queue, see {@link BatchQueue}
+ *   S'(x_e) = (S(1.05 x_e) - S(0.95 x_e)) / (0.1 x_e)    (clamped to [1, B]) for the batch-size spread
  * </pre>
  * {@code table} is {@link ServiceTimeTable} built from the profile; {@code speed} is {@link GpuSpeed} and only
  * used when no profile exists for {@code g} itself. {@code k} is fitted by least squares through the origin on
@@ -151,7 +152,16 @@ public final class CalibratedLatencyModel implements LatencyModel {
         double sMax = t.ms(inferencePercent, b, procs) * scale;
         double xe = t.effectiveBatch(inferencePercent, procs, lambda * scale, b);
         double se = t.ms(inferencePercent, xe, procs) * scale;
-        return BatchQueue.estimate(lambda, b, sOne, sMax, xe, se);
+        if (lambda == 0 || b == 1) {
+            return BatchQueue.estimate(lambda, b, sOne, sMax, xe, se, se);
+        }
+        double lo = Math.max(1, xe * 0.95);
+        double hi = Math.min(b, xe * 1.05);
+        double slope = hi > lo ? (t.ms(inferencePercent, hi, procs) - t.ms(inferencePercent, lo, procs)) * scale
+                / (hi - lo) : 0;
+        double xHigh = BatchQueue.highBatch(lambda, b, xe, se, slope);
+        double sHigh = xHigh == xe ? se : t.ms(inferencePercent, xHigh, procs) * scale;
+        return BatchQueue.estimate(lambda, b, sOne, sMax, xe, se, sHigh);
     }
 
     /** {@code I = 1 + k d min(T, 100) / 100}. */

@@ -109,6 +109,37 @@ public final class ModelFit {
         return apes;
     }
 
+    /** A signed relative error of the queue law's p99 against the simulated one at one operating point. */
+    public record QueuePoint(String model, int batch, double rho, double predictedP99Ms, double simulatedP99Ms) {
+        public double error() {
+            return predictedP99Ms / simulatedP99Ms - 1;
+        }
+    }
+
+    /**
+     * The queue law against {@link BatchQueueSimulation} of the same system (Poisson arrivals, dynamic batching,
+     * the model's own service times) on a whole A100, for {@code rho = lambda S(B) / B} in 0.1..0.85.
+     */
+    public static List<QueuePoint> queueVsSimulation(CalibratedLatencyModel model, List<String> models, long seed) {
+        List<QueuePoint> out = new ArrayList<>();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        for (String m : models) {
+            for (int b : new int[]{1, 4, 8, 32, 128}) {
+                double sb = model.batchServiceMs(m, "A100", b, 100, Interference.NONE);
+                for (double rho : new double[]{0.1, 0.3, 0.5, 0.7, 0.85}) {
+                    double lambda = rho * b / sb;
+                    double predicted = model.predict(m, "A100", new io.gpucolo.admission.model.ServiceLoad(
+                            lambda * 1000, b), 100, Interference.NONE).p99Ms();
+                    double simulated = BatchQueueSimulation.run(lambda, b,
+                            x -> model.batchServiceMs(m, "A100", x, 100, Interference.NONE), 100_000, random.split())
+                            .p99Ms();
+                    out.add(new QueuePoint(m, b, rho, predicted, simulated));
+                }
+            }
+        }
+        return out;
+    }
+
     static int sharePercent(ProfileRow r) {
         return Math.max(1, Math.min(100, (int) Math.round(r.inferenceSharePct())));
     }

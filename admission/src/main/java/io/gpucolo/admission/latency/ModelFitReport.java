@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 public final class ModelFitReport {
     /** Pooled errors over every ParvaGPU model and the Gavel hold-out errors per GPU type. */
     public record Summary(List<ModelFit.Error> shareHoldOut, List<ModelFit.Error> batchHoldOut,
-                          List<ModelFit.Error> inSample, List<ModelFit.Error> gavel, String markdown) {
+                          List<ModelFit.Error> inSample, List<ModelFit.Error> gavel,
+                          List<ModelFit.QueuePoint> queue, String markdown) {
         public ModelFit.Error pooledShare() {
             return shareHoldOut.get(shareHoldOut.size() - 1);
         }
@@ -73,7 +74,31 @@ public final class ModelFitReport {
             md.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.1f%% | %.1f%% |%n", gpu, n,
                     GavelPairs.medianSlowdown(pairs, gpu), 100 * e.mape(), 100 * e.maxApe()));
         }
-        return new Summary(List.copyOf(share), List.copyOf(batch), List.copyOf(in), List.copyOf(gavel), md.toString());
+        List<ModelFit.QueuePoint> queue = ModelFit.queueVsSimulation(CalibratedLatencyModel.builtIn(),
+                QUEUE_MODELS, 1);
+        md.append("\n| queue law vs simulation (p99) | points | MAPE | most under | most over |\n");
+        md.append("|---|---:|---:|---:|---:|\n");
+        for (String m : QUEUE_MODELS) {
+            queueRow(md, m, queue.stream().filter(q -> q.model().equals(m)).toList());
+        }
+        queueRow(md, "**all**", queue);
+        return new Summary(List.copyOf(share), List.copyOf(batch), List.copyOf(in), List.copyOf(gavel), queue,
+                md.toString());
+    }
+
+    static final List<String> QUEUE_MODELS = List.of("resnet50", "bert", "vgg16", "mobilenetv2", "densenet121");
+
+    private static void queueRow(StringBuilder md, String name, List<ModelFit.QueuePoint> points) {
+        double sum = 0;
+        double under = 0;
+        double over = 0;
+        for (ModelFit.QueuePoint q : points) {
+            sum += Math.abs(q.error());
+            under = Math.min(under, q.error());
+            over = Math.max(over, q.error());
+        }
+        md.append(String.format(Locale.ROOT, "| %s | %d | %.1f%% | %.1f%% | %+.1f%% |%n", name, points.size(),
+                100 * sum / points.size(), 100 * under, 100 * over));
     }
 
     private static void row(StringBuilder md, String name, int points, ModelFit.Error s, ModelFit.Error b,

@@ -27,6 +27,13 @@ class ModelFitTest {
             assertTrue(e.mape() < 0.30, "gavel " + e);
         }
         assertTrue(s.markdown().contains("| **all** | 1747 |"), s.markdown());
+        assertEquals(125, s.queue().size());
+        double sum = 0;
+        for (ModelFit.QueuePoint q : s.queue()) {
+            assertTrue(q.error() > -0.20 && q.error() < 0.40, "queue law off the simulation: " + q);
+            sum += Math.abs(q.error());
+        }
+        assertTrue(sum / s.queue().size() < 0.12, "queue law MAPE " + sum / s.queue().size());
     }
 
     @Test
