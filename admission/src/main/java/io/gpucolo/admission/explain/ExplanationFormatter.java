@@ -85,7 +85,7 @@ public final class ExplanationFormatter {
     private static String why(GpuVerdict v) {
         String base = v.status().isSuccess() ? "" : v.status().reason();
         if (v.status().isSuccess() && !v.considered()) {
-            base = "enough better candidates were scored first";
+            base = "not scored: the policy chose among the feasible GPUs it met first";
         }
         if (v.note().isEmpty()) {
             return base;

@@ -71,6 +71,8 @@ public final class ClusterFile {
                 throw new InventoryException(List.of(path + ":1:1: file is larger than " + MAX_BYTES + " bytes"));
             }
             bytes = Files.readAllBytes(path);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InventoryException(List.of(path + ":1:1: no such file"));
         } catch (IOException e) {
             throw new InventoryException(List.of(path + ":1:1: cannot read: " + e.getMessage()));
         }

@@ -38,6 +38,8 @@ public final class PaiMachineSpec {
             return read(r, file.toString());
         } catch (java.nio.charset.MalformedInputException e) {
             throw new InventoryException(List.of(file + ":1:1: not UTF-8 text"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InventoryException(List.of(file + ":1:1: no such file"));
         } catch (IOException e) {
             throw new InventoryException(List.of(file + ":1:1: cannot read: " + e.getMessage()));
         }

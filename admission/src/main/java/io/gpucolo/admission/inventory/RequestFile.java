@@ -39,6 +39,8 @@ public final class RequestFile {
                 throw new InventoryException(List.of(path + ":1:1: a request file may be at most 64 KiB"));
             }
             text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InventoryException(List.of(path + ":1:1: no such file"));
         } catch (IOException e) {
             throw new InventoryException(List.of(path + ":1:1: cannot read: " + e.getMessage()));
         }

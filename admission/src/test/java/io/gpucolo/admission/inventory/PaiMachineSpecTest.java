@@ -72,6 +72,6 @@ class PaiMachineSpecTest {
         var e = assertThrows(InventoryException.class, () -> PaiMachineSpec.read(new StringReader(""), "e.csv"));
         assertEquals("e.csv:1:1: no machines: expected lines machine,gpu_type,cap_cpu,cap_mem,cap_gpu", e.getMessage());
         var m = assertThrows(InventoryException.class, () -> PaiMachineSpec.read(Path.of("/nonexistent/spec.csv")));
-        assertEquals("/nonexistent/spec.csv:1:1: cannot read: /nonexistent/spec.csv", m.getMessage());
+        assertEquals("/nonexistent/spec.csv:1:1: no such file", m.getMessage());
     }
 }
