@@ -30,7 +30,8 @@ final class DemoWiring {
     static final long GPU_MEMORY_MIB = 81_920;
     static final String LATENCY_HISTOGRAM = "emu_inference_request_duration_seconds";
     static final String TRAINING_PREFIX = "train-";
-    static final int NODED_METRICS_PORT = 9477;
+    static final int NODED_METRICS_PORT = 9877;
+    static final int NODED_PUSH_PORT = 9878;
     static final int ADMITD_PORT = 6839;
     /** Seconds a service runs at nominal load before its burst, beyond the demo's warm-up: start-up slack. */
     static final int START_SLACK_S = 4;
@@ -61,6 +62,10 @@ final class DemoWiring {
      * the lab's slurm.conf, then {@code scontrol reconfigure}).
      */
     void afterBringup(ProcessTracker tracker, Map<String, String> env) {
+        write(policyFile(), policyYaml());
+        if (!inBuild("prolog")) {
+            return;     // this build has no node hooks: bringup's stubs stay (no MPS, no registration with noded)
+        }
         Path bin = lab.resolve("bin");
         Path gpucolo = bin.resolve("gpucolo");
         Path mps = bin.resolve("nvidia-cuda-mps-control");
@@ -70,11 +75,10 @@ final class DemoWiring {
                 + "mps_control = " + mps + "\nscontrol = /usr/bin/scontrol\nkill = /bin/kill\n"
                 + "state_dir = " + lab.resolve("run/node") + "\nmps_pipe_root = " + lab.resolve("run/mps")
                 + "\nmps_log_root = " + lab.resolve("log/mps") + "\nnoded_socket = " + lab.resolve("run/noded.sock")
-                + "\npolicy = " + policyFile() + "\n");
+                + "\nnoded_timeout_ms = 3000\npolicy = " + policyFile() + "\n");
         for (String hook : List.of("prolog", "epilog", "taskprolog")) {
             script(lab.resolve("hooks/" + hook + ".sh"), "exec " + gpucolo + " " + hook + " --config " + conf);
         }
-        write(policyFile(), policyYaml());
         Path slurmConf = lab.resolve("etc/slurm.conf");
         try {
             String text = Files.readString(slurmConf, StandardCharsets.UTF_8);
@@ -90,6 +94,11 @@ final class DemoWiring {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot add the TaskProlog to " + slurmConf + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether this build has the gpucolo subcommand {@code name} (components land one by one). */
+    static boolean inBuild(String name) {
+        return new picocli.CommandLine(new io.gpucolo.cli.Main()).getSubcommands().containsKey(name);
     }
 
     private Path policyFile() {
@@ -118,6 +127,20 @@ final class DemoWiring {
         tracker.start("emu-gpu", gpucolo("emu-gpu", "--socket", sock.toString(), "--gpus", "4", "--gpu-model",
                 GPU_MODEL, "--memory-mib", Long.toString(GPU_MEMORY_MIB)), env, log.resolve("emu-gpu.log"));
         awaitFile(sock, 20_000, "the emulated GPU socket " + sock);
+        try {   // every user's jobs use the GPU, as /dev/nvidia* is mode 0666 on a GPU node
+            Files.setPosixFilePermissions(sock, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+            Files.setPosixFilePermissions(sock.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the emulated GPU socket to the jobs' users: " + e.getMessage(), e);
+        }
+        if (inBuild("noded")) {
+            Path nodedSock = lab.resolve("run/noded.sock");
+            tracker.start("noded", gpucolo("noded", "--socket", nodedSock.toString(), "--state-dir",
+                    lab.resolve("run/node").toString(), "--metrics-port", Integer.toString(NODED_METRICS_PORT),
+                    "--push-port", Integer.toString(NODED_PUSH_PORT), "--slurm-user", "root"), env, log.resolve("noded.log"));
+            awaitFile(nodedSock, 30_000, "noded's control socket " + nodedSock);
+            nodedUp = true;
+        }
         Path policy = policyFile();
         Path hookConf = lab.resolve("etc/gpucolo-hook.conf");
         long before = hookConf.toFile().lastModified();
@@ -158,10 +181,13 @@ final class DemoWiring {
             write(sched, String.format(Locale.ROOT, "# written by gpucolo demo: nominal, %.1fx burst, nominal%n0 %.1f%n%d %.1f%n%d %.1f%n",
                     schedule.burstFactor(), s.rate(), w, s.rate() * schedule.burstFactor(), w + schedule.burstS(), s.rate()));
             Path port = lab.resolve("out/" + s.name() + ".port");
-            long id = jobs.submit("svc-" + s.name(), "gpucolo:service=" + s.name(), List.of(),
-                    List.of("emu-infer", "--model", s.model(), "--rate", Double.toString(s.rate()), "--schedule",
-                            sched.toString(), "--max-batch", Integer.toString(s.maxBatch()), "--memory-mib",
-                            Long.toString(s.memoryMiB()), "--metrics-port", "0", "--port-file", port.toString()));
+            List<String> args = new java.util.ArrayList<>(List.of("emu-infer", "--model", s.model(), "--rate",
+                    Double.toString(s.rate()), "--schedule", sched.toString(), "--max-batch", Integer.toString(s.maxBatch()),
+                    "--memory-mib", Long.toString(s.memoryMiB()), "--metrics-port", "0", "--port-file", port.toString()));
+            if (nodedUp) {  // noded senses the service through its push endpoint (the prolog registers it)
+                args.addAll(List.of("--push", "127.0.0.1:" + NODED_PUSH_PORT, "--service", s.name()));
+            }
+            long id = jobs.submit("svc-" + s.name(), "gpucolo:service=" + s.name(), List.of(), args);
             tl.event(0, "service", "submitted service " + s.name() + " (SLO p99 " + s.sloMs() + " ms) as job " + id);
         }
     }
@@ -181,8 +207,10 @@ final class DemoWiring {
             try {
                 String p = Files.readString(port, StandardCharsets.US_ASCII).strip();
                 if (p.matches("\\d{1,5}")) {
+                    // the service starts its schedule right before it writes the port file
+                    double ageS = Math.max(0, (System.currentTimeMillis() - Files.getLastModifiedTime(port).toMillis()) / 1000.0);
                     serviceMetrics.put(s.name(), URI.create("http://127.0.0.1:" + p + "/metrics"));
-                    serviceStartS.put(s.name(), t);
+                    serviceStartS.put(s.name(), t - ageS);
                 }
             } catch (IOException notYet) {
                 // not serving yet
@@ -201,8 +229,14 @@ final class DemoWiring {
         }
         String name = TRAINING_PREFIX + (++trainingSubmitted);
         Path progress = lab.resolve("out/" + name + ".progress");
-        long id = jobs.submit(name, "gpucolo:colocate share=30 mem=2G", List.of(),
-                List.of("emu-train", "--iteration-ms", "50", "--memory-mib", "1024", "--progress-file", progress.toString()));
+        List<String> train = List.of("emu-train", "--iteration-ms", "50", "--memory-mib", "1024", "--progress-file",
+                progress.toString(), "--checkpoint", lab.resolve("out/" + name + ".ckpt").toString());
+        List<String> args = new java.util.ArrayList<>();
+        if (inBuild("run")) {   // the launcher: restartable MPS shares and cooperative sleep
+            args.addAll(List.of("run", "--", lab.resolve("bin/gpucolo").toString()));
+        }
+        args.addAll(train);
+        long id = jobs.submit(name, "gpucolo:colocate share=30 mem=2G", List.of(), args);
         tl.event(t, "training", "submitted " + name + " as job " + id);
     }
 

@@ -42,9 +42,13 @@ final class LabProcesses {
         this(Path.of("/proc"));
     }
 
-    /** Processes carrying the marker of {@code lab}, excluding this process and its ancestors. */
+    /**
+     * Processes of {@code lab}: those carrying its marker, and those whose {@code SLURM_CONF} is the lab's
+     * (Slurm builds its step daemons' and jobs' environment itself); excluding this process and its ancestors.
+     */
     List<Found> ofLab(Path lab) {
         String needle = MARKER + "=" + lab.toAbsolutePath().normalize();
+        String conf = confOf(lab);
         List<Found> out = new ArrayList<>();
         Set<Long> mine = selfAndAncestors();
         for (long pid : pids()) {
@@ -52,7 +56,7 @@ final class LabProcesses {
                 continue;
             }
             for (String var : environ(pid)) {
-                if (var.equals(needle) && running(pid)) {
+                if ((var.equals(needle) || var.equals(conf)) && running(pid)) {
                     out.add(new Found(pid, comm(pid), ""));
                     break;
                 }
@@ -71,7 +75,7 @@ final class LabProcesses {
                 continue;
             }
             List<String> env = environ(pid);
-            if (env.contains(needle)) {
+            if (env.contains(needle) || env.contains(confOf(lab))) {
                 continue;
             }
             String conf = env.stream().filter(v -> v.startsWith("SLURM_CONF=")).findFirst().orElse("");
@@ -127,6 +131,10 @@ final class LabProcesses {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static String confOf(Path lab) {
+        return "SLURM_CONF=" + lab.toAbsolutePath().normalize().resolve("etc/slurm.conf");
     }
 
     /** Whether nothing listens on TCP {@code port} (any address): a bind attempt succeeds. */

@@ -101,8 +101,9 @@ final class LiveDemo {
         SlurmJobs jobs = new SlurmJobs(tracker, env, user, lab);
         Sampler sampler = new Sampler(wiring, jobs, timeline, schedule, con);
         step("submit two inference services", () -> wiring.submitServices(jobs, timeline));
-        step("wait for both services to serve", () -> sampler.awaitServing(Duration.ofSeconds(60)));
-        sampler.drive(t -> wiring.submitTraining(jobs, timeline, t));
+        con.println("gpucolo demo: serving, training stream and a " + schedule.burstFactor() + "x burst per service after "
+                + (schedule.warmupS() + DemoWiring.START_SLACK_S) + " s of its nominal load:");
+        sampler.drive(t -> wiring.submitTraining(jobs, timeline, t), Duration.ofSeconds(120));
         DemoSummary s = sampler.summary();
         teardown(false);
         double wall = (System.nanoTime() - t0) / 1e9;
@@ -145,12 +146,15 @@ final class LiveDemo {
 
     private void clearStale() {
         LabProcesses procs = new LabProcesses();
-        List<LabProcesses.Found> stale = procs.ofLab(lab);
+        boolean othersUseMunge = !procs.foreignSlurm(lab).isEmpty();
+        List<LabProcesses.Found> stale = procs.ofLab(lab).stream()
+                .filter(f -> !othersUseMunge || !f.name().equals("munged")).toList();
         if (!stale.isEmpty()) {
             con.print("found " + stale.size() + " process(es) left by an earlier run " + stale + "; tearing that lab down ... ");
             new ProcessTracker(lab.resolve("demo.pids")).run("teardown.sh",
                     List.of("bash", root.resolve("etc/lab/teardown.sh").toString()), env, Duration.ofSeconds(60));
-            List<LabProcesses.Found> left = LabProcesses.stop(procs.ofLab(lab), Duration.ofSeconds(5));
+            List<LabProcesses.Found> left = LabProcesses.stop(procs.ofLab(lab).stream()
+                    .filter(f -> !othersUseMunge || !f.name().equals("munged")).toList(), Duration.ofSeconds(5));
             if (!left.isEmpty()) {
                 throw new Refused("cannot stop processes left by an earlier demo run: " + left);
             }

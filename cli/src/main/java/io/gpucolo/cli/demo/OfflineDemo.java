@@ -13,8 +13,7 @@ final class OfflineDemo {
     }
 
     static int run(Path root, Path out, PrintStream con) {
-        picocli.CommandLine probe = new picocli.CommandLine(new Main());
-        if (!probe.getSubcommands().containsKey("sim")) {
+        if (!DemoWiring.inBuild("sim")) {
             con.println("gpucolo demo: the offline evaluation (gpucolo sim) is not part of this build");
             return 1;
         }

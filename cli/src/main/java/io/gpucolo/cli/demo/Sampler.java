@@ -48,49 +48,61 @@ final class Sampler {
         this.con = con;
     }
 
-    /** Demo time: seconds since this sampler was made (right after the services were submitted). */
+    /** Demo time: seconds since this sampler was made (right before the services are submitted). */
     double now() {
         return (System.nanoTime() - startNs) / 1e9;
     }
 
-    /** Waits until every service has started serving (its metrics port is known and answers). */
-    void awaitServing(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            wiring.pollServices(now());
-            if (wiring.allServing() && wiring.serviceMetrics().values().stream().allMatch(u -> Scrape.fetch(u).isPresent())) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the inference services did not start serving within "
-                        + timeout.toSeconds() + " s (serving: " + wiring.serviceMetrics().keySet()
-                        + "; job output under the lab's out/ folder)");
-            }
-            pause(200);
-        }
-    }
-
     /**
-     * Runs the load schedule to its end (the last service's burst plus cool-down), one tick a second,
-     * calling {@code everySecond} with the demo time at each tick.
+     * Runs the load schedule to its end (the last service's burst plus cool-down), one tick a second:
+     * notes services as they start serving and samples them from their first second on; once all serve,
+     * calls {@code everySecond} with the seconds since then (training submissions). Fails when the services
+     * do not all serve within {@code serveTimeout}, or a service job fails.
      */
-    void drive(DoubleConsumer everySecond) {
-        double end = wiring.serviceMetrics().keySet().stream().mapToDouble(s -> wiring.burstStart(s).orElse(0.0))
-                .max().orElse(0) + schedule.burstS() + schedule.cooldownS();
-        int ticks = (int) Math.ceil(end - now());
+    void drive(DoubleConsumer everySecond, Duration serveTimeout) {
         long tickNs = System.nanoTime();
-        try (ProgressBar pb = new ProgressBarBuilder().setTaskName("load").setInitialMax(ticks).setUnit(" s", 1)
+        double servingSince = -1;
+        double end = Double.POSITIVE_INFINITY;
+        long estimate = schedule.totalS() + DemoWiring.START_SLACK_S + 10L;
+        try (ProgressBar pb = new ProgressBarBuilder().setTaskName("load").setInitialMax(estimate).setUnit(" s", 1)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate()
                 .setConsumer(new ConsoleProgressBarConsumer(con, 120)).build()) {
-            for (int i = 0; i < ticks; i++) {
-                everySecond.accept(now());
+            for (int i = 0; now() < end; i++) {
+                wiring.pollServices(now());
+                if (servingSince < 0 && wiring.allServing()) {
+                    servingSince = now();
+                    end = wiring.serviceMetrics().keySet().stream().mapToDouble(sv -> wiring.burstStart(sv).orElseThrow())
+                            .max().orElseThrow() + schedule.burstS() + schedule.cooldownS();
+                    pb.maxHint((long) Math.ceil(end));
+                    tl.event(now(), "service", "both services serve; training jobs start arriving");
+                } else if (servingSince < 0) {
+                    checkServicesAlive(serveTimeout);
+                }
+                if (servingSince >= 0) {
+                    everySecond.accept(now() - servingSince);
+                }
                 pause(Math.max(0, tickNs + (i + 1) * 1_000_000_000L - System.nanoTime()) / 1_000_000);
                 double t = now();
                 sample(t);
-                pb.stepTo(i + 1);
+                pb.stepTo(Math.min((long) t, servingSince < 0 ? estimate - 1 : (long) Math.ceil(end)));
                 pb.setExtraMessage(statusLine(t));
             }
         }
+    }
+
+    private void checkServicesAlive(Duration serveTimeout) {
+        if (now() > serveTimeout.toSeconds()) {
+            throw new IllegalStateException("the inference services did not all start serving within "
+                    + serveTimeout.toSeconds() + " s (serving: " + wiring.serviceMetrics().keySet()
+                    + "; job output under the lab's out/ folder)");
+        }
+        jobs.list().ifPresent(list -> list.stream().filter(j -> !wiring.isTraining(j.name()))
+                .filter(j -> !j.state().equals("RUNNING") && !j.state().equals("PENDING")
+                        || j.state().equals("PENDING") && !j.reason().matches("None|Priority|Resources|BeginTime"))
+                .findFirst().ifPresent(j -> {
+                    throw new IllegalStateException("service job " + j.id() + " (" + j.name() + ") is " + j.state()
+                            + " (" + j.reason() + "); see the lab's log/slurmd.log and out/ folder");
+                }));
     }
 
     private void sample(double t) {
@@ -134,7 +146,7 @@ final class Sampler {
     }
 
     private void note(double t, SlurmJobs.Job j) {
-        String was = seen.put(j.id(), j.state() + "|" + j.reason() + "|" + j.gpu());
+        String was = seen.put(j.id(), j.state() + "|" + j.deferred() + "|" + j.gpu());
         String now = seen.get(j.id());
         if (now.equals(was)) {
             return;
