@@ -171,7 +171,7 @@ final class PolicyReader {
             Node at = list instanceof org.yaml.snakeyaml.nodes.SequenceNode seq ? seq.getValue().get(i) : null;
             var action = EvictionAction.fromKey(a);
             if (action.isEmpty()) {
-                report(s, at, "'" + a + "' is not one of " + String.join(", ", names) + Suggest.didYouMean(a, names));
+                report(s, at, "'" + YamlValues.clip(a) + "' is not one of " + String.join(", ", names) + Suggest.didYouMean(a, names));
             } else if (actions.contains(action.get())) {
                 report(s, at, "'" + a + "' is listed twice");
             } else {

@@ -44,7 +44,7 @@ final class Section {
                 diag.at(k.getStartMark(), k.getTag().equals(Tag.MERGE)
                         ? "merge keys (<<) are not supported in a policy file" : "keys must be plain names");
             } else if (entries.containsKey(sk.getValue())) {
-                diag.at(k.getStartMark(), "duplicate key '" + qualified(sk.getValue()) + "' (first at line "
+                diag.at(k.getStartMark(), "duplicate key '" + YamlValues.clip(qualified(sk.getValue())) + "' (first at line "
                         + (entries.get(sk.getValue()).getKeyNode().getStartMark().getLine() + 1) + ")");
             } else {
                 entries.put(sk.getValue(), t);
@@ -220,7 +220,7 @@ final class Section {
         }
         Optional<E> v = parse.apply(s.getValue());
         if (v.isEmpty()) {
-            diag.at(s.getStartMark(), qualified(key) + ": '" + s.getValue() + "' is not one of " + String.join(", ", names)
+            diag.at(s.getStartMark(), qualified(key) + ": '" + YamlValues.clip(s.getValue()) + "' is not one of " + String.join(", ", names)
                     + Suggest.didYouMean(s.getValue(), names));
             return def;
         }
@@ -270,7 +270,7 @@ final class Section {
     void finish() {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
             if (!asked.contains(e.getKey())) {
-                diag.at(e.getValue().getKeyNode().getStartMark(), "unknown key '" + qualified(e.getKey()) + "'"
+                diag.at(e.getValue().getKeyNode().getStartMark(), "unknown key '" + YamlValues.clip(qualified(e.getKey())) + "'"
                         + Suggest.didYouMean(e.getKey(), asked));
             }
         }
@@ -305,7 +305,7 @@ final class Section {
             return false;
         }
         if (!allowed.matcher(s.getValue()).matches()) {
-            diag.at(s.getStartMark(), where + ": '" + s.getValue() + "' is not " + describe);
+            diag.at(s.getStartMark(), where + ": '" + YamlValues.clip(s.getValue()) + "' is not " + describe);
             return false;
         }
         return true;
@@ -321,7 +321,7 @@ final class Section {
 
     private <T> T mismatch(Node v, String key, String expected, T fallback) {
         diag.at(v.getStartMark(), qualified(key) + ": expected " + expected + ", got " + YamlValues.kind(v)
-                + (v instanceof ScalarNode s && !YamlValues.isNull(s) ? " '" + s.getValue() + "'" : ""));
+                + (v instanceof ScalarNode s && !YamlValues.isNull(s) ? " '" + YamlValues.clip(s.getValue()) + "'" : ""));
         return fallback;
     }
 

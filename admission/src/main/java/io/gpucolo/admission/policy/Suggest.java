@@ -7,6 +7,9 @@ final class Suggest {
 
     /** {@code " (did you mean 'x'?)"}, or empty when nothing is close (distance above a third of the word, at least 2). */
     static String didYouMean(String word, Iterable<String> candidates) {
+        if (word.length() > YamlValues.MAX_SHOWN) {
+            return ""; // no name is that long; and the distance would cost length x candidates
+        }
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {

@@ -12,7 +12,15 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class YamlValues {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=@*+-][A-Za-z0-9_./:=@*+ -]*");
 
+    /** Longest text of a value or key repeated in a message; longer ones are cut with an ellipsis. */
+    static final int MAX_SHOWN = 80;
+
     private YamlValues() {
+    }
+
+    /** The text, cut to {@link #MAX_SHOWN} characters, so one huge scalar cannot make a huge message. */
+    static String clip(String text) {
+        return text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "... (" + text.length() + " characters)";
     }
 
     /** The YAML text of a default, as the example file writes it. */

@@ -129,6 +129,16 @@ class PolicyHardeningTest {
     }
 
     @Test
+    void hugeValuesAndKeysAreCutInMessagesAndCheckedQuickly() {
+        String big = "x".repeat(500_000);
+        List<Problem> p = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> problems("placement:\n  plugin: " + big + "\n" + "y".repeat(1000) + ": 1\n"));
+        assertEquals("p.yaml:2:11: placement.plugin: '" + "x".repeat(80) + "... (500000 characters)' is not one of "
+                + "headroom, first-fit, dedicated, static-share", p.get(0).toString());
+        assertEquals("p.yaml:3:1: unknown key '" + "y".repeat(80) + "... (1000 characters)'", p.get(1).toString());
+    }
+
+    @Test
     void deepNestingIsRefused() {
         String deep = "a: " + "[".repeat(40) + "]".repeat(40) + "\n";
         assertEquals("p.yaml:1:19: nesting deeper than 16 levels: refused", problems(deep).get(0).toString());
