@@ -1,8 +1,9 @@
 #!/bin/bash
 # Installs Slurm 22.05 + munge + lua-socket from Debian packages (idempotent; skips when present).
+# Extra Debian package names given as arguments are installed too (CI adds postgresql for the store tests).
 set -euo pipefail
 need=()
-for p in slurmctld slurmd slurm-client munge lua-socket; do
+for p in slurmctld slurmd slurm-client munge lua-socket "$@"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
