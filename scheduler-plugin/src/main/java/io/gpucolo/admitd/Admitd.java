@@ -79,6 +79,7 @@ public final class Admitd implements AutoCloseable {
         Desk desk = new Desk(setup::get, state, journal, book, clock);
         Reconciler reconciler = new Reconciler(state, book, desk, clock);
         Repacker repacker = new Repacker(book, desk, reconciler, slurm, state);
+        Evictor evictor = new Evictor(state, book, desk, setup::get, audit, slurm, clock);
         StatusView status = new StatusView(state, book, setup::get);
         warmUp(setup.get(), state);
         var a = setup.get().policy().admitd();
@@ -94,6 +95,7 @@ public final class Admitd implements AutoCloseable {
         periodic.every("reconcile", reconcile, () -> {
             try {
                 reconciler.apply(slurm.jobs());
+                evictor.run();
                 repacker.run();
             } catch (SlurmFormatException e) {
                 LOG.severe("reconcile skipped: " + e.getMessage());

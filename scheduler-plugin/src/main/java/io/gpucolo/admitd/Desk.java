@@ -92,19 +92,7 @@ final class Desk {
             rec.put("mem", Long.toString(o.memoryMiB()));
             rec.put("restartable", Boolean.toString(o.restartable()));
             rec.put("user", user);
-            Map<String, String> bound = new LinkedHashMap<>(rec);
-            Decision d = s.admission().admit(req, state, (q, p) -> {
-                bound.put("verdict", "admit");
-                bound.put("gpu", p.gpu().toString());
-                bound.put("granted", Integer.toString(p.mpsPercent()));
-                bound.put("mem_limit", Long.toString(p.memoryLimitMiB()));
-                try {
-                    journal.append(bound);
-                    return Status.success();
-                } catch (IOException e) {
-                    return Status.error("journal", "cannot persist the decision: " + e.getMessage());
-                }
-            });
+            Decision d = s.admission().admit(req, state, journaled(new LinkedHashMap<>(rec)));
             Reply reply = Verdicts.of(id, d, o.sharePercent(), o.memoryMiB());
             if (d instanceof Decision.Admit a) {
                 book.put(new Tracked(id, "train", req, "", Optional.of(a.placement().gpu()), clock.instant(), Optional.empty()));
@@ -196,27 +184,35 @@ final class Desk {
      */
     synchronized Optional<Placement> repack(Tracked t, String jobId) {
         Map<String, String> ev = new LinkedHashMap<>();
-        Decision d = setup.get().admission().admit(t.request(), state, (q, p) -> {
-            ev.put("kind", "repack");
-            ev.put("id", t.id());
-            ev.put("job", jobId);
-            ev.put("verdict", "admit");
-            ev.put("gpu", p.gpu().toString());
-            ev.put("granted", Integer.toString(p.mpsPercent()));
-            ev.put("mem_limit", Long.toString(p.memoryLimitMiB()));
-            ev.put("at", Long.toString(clock.millis()));
-            try {
-                journal.append(ev);
-                return Status.success();
-            } catch (IOException e) {
-                return Status.error("journal", "cannot persist the decision: " + e.getMessage());
-            }
-        });
+        ev.put("kind", "repack");
+        ev.put("id", t.id());
+        ev.put("job", jobId);
+        ev.put("at", Long.toString(clock.millis()));
+        Decision d = setup.get().admission().admit(t.request(), state, journaled(ev));
         if (d instanceof Decision.Admit a) {
             book.put(t.admitted(a.placement().gpu()));
             return Optional.of(a.placement());
         }
         return Optional.empty();
+    }
+
+    /**
+     * The bind port of admitd: binding an admission is making it durable. The event gets the verdict and the
+     * placement and is appended to the journal; a failed append fails the bind, so admission unreserves.
+     */
+    private io.gpucolo.admission.pipeline.BindPort journaled(Map<String, String> event) {
+        return (q, p) -> {
+            event.put("verdict", "admit");
+            event.put("gpu", p.gpu().toString());
+            event.put("granted", Integer.toString(p.mpsPercent()));
+            event.put("mem_limit", Long.toString(p.memoryLimitMiB()));
+            try {
+                journal.append(event);
+                return Status.success();
+            } catch (IOException e) {
+                return Status.error("journal", "cannot persist the decision: " + e.getMessage());
+            }
+        };
     }
 
     /** Takes back a re-pack Slurm refused: the job stays deferred. */

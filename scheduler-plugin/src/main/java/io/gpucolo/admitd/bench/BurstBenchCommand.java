@@ -53,8 +53,7 @@ public final class BurstBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (!"root".equals(System.getProperty("user.name"))) {
-            spec.commandLine().getErr().println("gpucolo bench burst: must run as root (it starts slurmctld and slurmd)");
+        if (!LabCluster.isRoot(spec.commandLine().getErr(), "burst")) {
             return 2;
         }
         try (LabCluster lab = new LabCluster(LabCluster.findRoot(), labDir)) {

@@ -48,8 +48,7 @@ public final class HookBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (!"root".equals(System.getProperty("user.name"))) {
-            spec.commandLine().getErr().println("gpucolo bench hook: must run as root (it starts slurmctld and slurmd)");
+        if (!LabCluster.isRoot(spec.commandLine().getErr(), "hook")) {
             return 2;
         }
         if (jobs < 1 || block < 1) {

@@ -42,6 +42,16 @@ final class LabCluster implements AutoCloseable {
         return Path.of("").toAbsolutePath();
     }
 
+    /** True as root; otherwise says why the benchmark cannot run. */
+    static boolean isRoot(java.io.PrintWriter err, String bench) {
+        if ("root".equals(System.getProperty("user.name"))) {
+            return true;
+        }
+        err.println("gpucolo bench " + bench + ": must run as root (it starts slurmctld and slurmd)");
+        err.flush();
+        return false;
+    }
+
     Path lab() {
         return lab;
     }

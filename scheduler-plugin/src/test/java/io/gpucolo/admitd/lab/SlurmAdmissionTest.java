@@ -41,7 +41,8 @@ class SlurmAdmissionTest {
         String base = Files.readString(SlurmLab.ROOT.resolve("etc/lab/gpucolo-lab.yaml"), StandardCharsets.UTF_8);
         String url = "jdbc:h2:file:" + dir.resolve("store") + ";AUTO_SERVER=TRUE";
         String p = base.replace("\nadmitd:\n", "\nadmitd:\n  database_url: \"" + url + "\"\n")
-                .replace("mode: open", "mode: " + mode) + "limits:\n  max_guests_per_gpu: 1\n";
+                .replace("mode: open", "mode: " + mode) + "limits:\n  max_guests_per_gpu: 1\n"
+                + "eviction:\n  order: [suspend, requeue]\n  escalate_after_s: 2\n";
         Path f = dir.resolve("policy-" + mode + ".yaml");
         Files.writeString(f, p, StandardCharsets.UTF_8);
         return f;
@@ -194,6 +195,34 @@ class SlurmAdmissionTest {
 
     @Test
     @Order(5)
+    void aLoadBurstSuspendsThenRequeuesTheGuestInThePolicysOrder() throws Exception {
+        String svc = lab.submit("alice", "--comment=gpucolo:service=resnet50-web");
+        lab.waitState(svc, "RUNNING", T);
+        int g = gpuIndex(lab.gres(svc));
+        String guest = lab.submit("bob", "--comment=gpucolo:colocate restartable share=40 mem=4G");
+        lab.waitState(guest, "RUNNING", T);
+        assertEquals(g, gpuIndex(lab.gres(guest)));
+        Thread.sleep(1000);                                        // bound to its job id by reconcile
+        try (Store store = Store.open("jdbc:h2:file:" + dir.resolve("store") + ";AUTO_SERVER=TRUE", "", "")) {
+            store.appendLoad(new io.gpucolo.store.LoadSample("resnet50-web", "vm:g" + g, java.time.Instant.now(),
+                    5000, java.util.OptionalDouble.empty()));
+        }
+        lab.waitState(guest, "SUSPENDED", T);
+        assertEquals("RUNNING", lab.state(svc));
+        SlurmLab.waitFor(() -> {
+            try {
+                return lab.state(guest).equals("PENDING") && lab.field(guest, "Reason").startsWith("JobHeld");
+            } catch (Exception e) {
+                return false;
+            }
+        }, T, "guest requeued and held");
+        assertTrue(admitd.log().contains("job " + guest + ": suspend"), admitd.log());
+        assertTrue(admitd.log().contains("job " + guest + ": requeuehold"), admitd.log());
+        lab.cancelAll();
+    }
+
+    @Test
+    @Order(6)
     void killedAdmitdLosesNoDecisionAndTheHookFailsOpenThenClosed() throws Exception {
         List<String> jobs = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
