@@ -71,17 +71,19 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             long t0 = System.nanoTime();
             DemoSchedule schedule = quick ? DemoSchedule.QUICK : DemoSchedule.STANDARD;
-            Path checkout = root != null ? root : RepoRoot.find();
             String why = offline ? "--offline given" : liveUnavailable();
-            int rc;
+            int rc = LiveDemo.UNAVAILABLE;
             if (why == null) {
+                Path checkout = root != null ? root : RepoRoot.find();
                 LiveDemo live = new LiveDemo(checkout, lab.toAbsolutePath().normalize(), out.toAbsolutePath().normalize(),
                         user, schedule, slurmPorts, con);
                 rc = live.runGuarded(t0);
             } else {
                 con.println("gpucolo demo: not running the live lab: " + why);
+            }
+            if (rc == LiveDemo.UNAVAILABLE) {
                 con.println("gpucolo demo: running the offline evaluation (gpucolo sim on a small synthetic trace) instead");
-                rc = OfflineDemo.run(checkout, out.toAbsolutePath().normalize(), con);
+                rc = OfflineDemo.run(out.toAbsolutePath().normalize(), con);
                 con.printf(java.util.Locale.ROOT, "demo wall s: %.1f%n", (System.nanoTime() - t0) / 1e9);
             }
             return rc;

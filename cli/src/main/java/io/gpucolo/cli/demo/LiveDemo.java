@@ -26,6 +26,18 @@ final class LiveDemo {
         }
     }
 
+    /** Slurm cannot be installed or started here: the caller runs the offline evaluation instead. */
+    static final class Unavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    /** {@link #runGuarded}'s answer when the live lab is unavailable (see {@link Unavailable}). */
+    static final int UNAVAILABLE = -1;
+
     private final Path root;
     private final Path lab;
     private final Path out;
@@ -61,7 +73,12 @@ final class LiveDemo {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return run(t0);
+        } catch (Unavailable e) {
+            con.println();
+            con.println("gpucolo demo: cannot run the live lab: " + e.getMessage());
+            return UNAVAILABLE;
         } catch (Refused e) {
+            con.println();
             con.println("gpucolo demo: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
@@ -139,7 +156,7 @@ final class LiveDemo {
         ProcessTracker.Result r = tracker.run("install.sh", List.of("bash", root.resolve("etc/lab/install.sh").toString()),
                 env, Duration.ofMinutes(3));
         if (!r.ok()) {
-            throw new Refused("cannot install Slurm and munge (etc/lab/install.sh exit " + r.exitCode() + "): "
+            throw new Unavailable("cannot install Slurm and munge (etc/lab/install.sh exit " + r.exitCode() + "): "
                     + lastLines(r.output(), 3));
         }
     }
@@ -201,7 +218,7 @@ final class LiveDemo {
         ProcessTracker.Result r = tracker.run("bringup.sh", List.of("bash", root.resolve("etc/lab/bringup.sh").toString()),
                 e, Duration.ofSeconds(90));
         if (!r.ok()) {
-            throw new IllegalStateException("Slurm did not come up (etc/lab/bringup.sh exit " + r.exitCode() + "): "
+            throw new Unavailable("Slurm did not come up (etc/lab/bringup.sh exit " + r.exitCode() + "): "
                     + lastLines(r.output(), 4));
         }
         wiring.afterBringup(tracker, env);

@@ -12,7 +12,7 @@ final class OfflineDemo {
     private OfflineDemo() {
     }
 
-    static int run(Path root, Path out, PrintStream con) {
+    static int run(Path out, PrintStream con) {
         if (!DemoWiring.inBuild("sim")) {
             con.println("gpucolo demo: the offline evaluation (gpucolo sim) is not part of this build");
             return 1;

@@ -106,6 +106,21 @@ class DemoEndToEndTest {
     }
 
     @Test
+    void offlineEvaluationRunsWhereTheLiveLabCannot() throws Exception {
+        Path log = tmp.resolve("offline.log");
+        Process p = demo(log, "--offline");
+        assertTrue(p.waitFor(280, TimeUnit.SECONDS), "the offline demo ends within 5 minutes:\n" + read(log));
+        String out = read(log);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("not running the live lab: --offline given"), out);
+        assertTrue(out.contains("headroom"), "the summary lists our policy:\n" + out);
+        assertTrue(WALL.matcher(out).find(), out);
+        assertTrue(Files.size(tmp.resolve("report/report.html")) > 1000);
+        assertTrue(Files.readString(tmp.resolve("report/summary.csv")).lines().count() > 2);
+        assertEquals(List.of(), new LabProcesses().ofLab(tmp.resolve("lab")), "the offline path starts no lab");
+    }
+
+    @Test
     void liveDemoRecoversAStaleLabPlacesTrainingHoldsTheSloAndLeavesNothing() throws Exception {
         assumeLiveLabPossible();
         Path lab = tmp.resolve("lab");
