@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * The production admission pipeline ({@link Admission#admit}) placing training tasks on the inference GPUs of the
  * simulation, through a {@link ClusterState} mirrored from the {@link Datacenter}: an inference task placed on
- * shared-pool slot {@code s} becomes a resident service of GPU {@code sim:g<s>} (its SLO, profile, memory, and its
+ * shared-pool slot {@code s} becomes a resident service of GPU {@code n<s/8>:g<s%8>} (its SLO, profile, memory, and its
  * nominal rate times the load series' peak: admission plans for the peak window), and leaves with the task. An
  * admitted training task binds to the chosen GPU; a deferred or rejected one falls back to first-fit among
  * training-only GPUs (a new GPU when none fits), as a site would run it without co-location.
@@ -31,6 +31,9 @@ import java.util.Set;
  * the engine's hot loop.
  */
 public final class AdmissionPlacer implements TrainingPlacer, Datacenter.Residents {
+    /** GPUs per mirrored node: slot {@code s} is GPU {@code n<s/8>:g<s%8>}. */
+    static final int PER_NODE = 8;
+
     private final Datacenter dc;
     private final Admission admission;
     private final ClusterState state;
@@ -49,11 +52,15 @@ public final class AdmissionPlacer implements TrainingPlacer, Datacenter.Residen
         this.peakFactor = peakFactor;
         this.batch = batch;
         this.granted = new int[dc.t.size()];
-        List<Gpu> list = new ArrayList<>(gpus);
-        for (int i = 0; i < gpus; i++) {
-            list.add(new Gpu(new GpuId("sim", i), dc.plant.gpuModel(), gpuMemMiB, 108));
+        List<Node> nodes = new ArrayList<>();
+        for (int n = 0; n * PER_NODE < gpus; n++) {
+            List<Gpu> list = new ArrayList<>(PER_NODE);
+            for (int i = 0; i < PER_NODE && n * PER_NODE + i < gpus; i++) {
+                list.add(new Gpu(new GpuId("n" + n, i), dc.plant.gpuModel(), gpuMemMiB, 108));
+            }
+            nodes.add(new Node("n" + n, list, Set.of()));
         }
-        state = new ClusterState(new Cluster(List.of(new Node("sim", list, Set.of()))));
+        state = new ClusterState(new Cluster(nodes));
         dc.residents(this);
     }
 
@@ -87,7 +94,7 @@ public final class AdmissionPlacer implements TrainingPlacer, Datacenter.Residen
                 Duration.ofSeconds(Math.max(1, dc.t.duration(task))), true, "", "", "");
         chosen = -1;
         Decision d = admission.admit(r, state, (req, p) -> {
-            chosen = p.gpu().index();
+            chosen = Integer.parseInt(p.gpu().node().substring(1)) * PER_NODE + p.gpu().index();
             granted[task] = p.mpsPercent();
             return Status.success();
         });
@@ -121,7 +128,8 @@ public final class AdmissionPlacer implements TrainingPlacer, Datacenter.Residen
         ServiceLoad load = new ServiceLoad(rate, batch);
         InferenceService s = new InferenceService(model, dc.sloP99[task], Set.of("*"), model, load,
                 Math.max(1, dc.t.memoryMiB(task)));
-        state.addService(new GpuId("sim", gpu >> 1), new ResidentService("i" + task, s, load));
+        int slot = gpu >> 1;
+        state.addService(new GpuId("n" + slot / PER_NODE, slot % PER_NODE), new ResidentService("i" + task, s, load));
     }
 
     @Override

@@ -79,4 +79,20 @@ class ScenarioTest {
                     p + " " + r.windowTailViolation() + " vs first-fit " + ff.windowTailViolation());
         }
     }
+
+    @Test
+    void aLoadSeriesChangesLatencyAtItsWindowsAndRunsAreReproducible() {
+        io.gpucolo.sim.engine.SimSetup flat = Fixtures.setup(0);
+        io.gpucolo.sim.engine.SimSetup bursty = new io.gpucolo.sim.engine.SimSetup(Fixtures.plant(),
+                new io.gpucolo.sim.traces.LoadSeries(25, new double[] {0.2, 3.8}), flat.gpuMemMiB(), 0, flat.admission());
+        RunResult a = new Simulation(Fixtures.tiny(), bursty).run(PolicyKind.FIRST_FIT, null, () -> 0L).result();
+        RunResult b = new Simulation(Fixtures.tiny(), new io.gpucolo.sim.engine.SimSetup(Fixtures.plant(),
+                bursty.load(), flat.gpuMemMiB(), 0, flat.admission())).run(PolicyKind.FIRST_FIT, null, () -> 0L).result();
+        RunResult f = new Simulation(Fixtures.tiny(), flat).run(PolicyKind.FIRST_FIT, null, () -> 0L).result();
+        assertEquals(f.events() + 3, a.events(), "load windows at 25, 50, 75 s (the run ends at 100 s, ends first)");
+        assertEquals(a.windowTailViolation(), b.windowTailViolation(), 0.0);
+        assertEquals(a.windowMeanViolation(), b.windowMeanViolation(), 0.0);
+        assertEquals(0.0, f.windowTailViolation(), 0.0);
+        assertTrue(a.windowTailViolation() > 0.25, "the 3.8x windows push p99 over the SLO: " + a.windowTailViolation());
+    }
 }
