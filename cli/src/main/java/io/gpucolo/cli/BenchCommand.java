@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
                 io.gpucolo.admitd.bench.BurstBenchCommand.class,
                 io.gpucolo.admission.cli.HeadroomBenchCommand.class,
                 io.gpucolo.sim.cli.BenchSimCommand.class,
+                io.gpucolo.node.bench.BurstControlCommand.class,
+                io.gpucolo.node.bench.OverheadCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -35,6 +35,7 @@ public final class LeaseGuard implements AutoCloseable {
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
     private final Process watchdog;
     private final OutputStream toWatchdog;
+    private final Signaller signaller = new Signaller();
 
     /**
      * @param stateFile    the lease state file
@@ -91,7 +92,7 @@ public final class LeaseGuard implements AutoCloseable {
         if (old != null) {
             old.cancel(false);
         }
-        Pauser.stop(target);
+        Pauser.apply(target, true, signaller);
     }
 
     /** Resumes {@code target} now (idempotent). */
@@ -100,7 +101,7 @@ public final class LeaseGuard implements AutoCloseable {
         if (f != null) {
             f.cancel(false);
         }
-        Pauser.resume(target);
+        Pauser.apply(target, false, signaller);
         book.remove(target);
         tellWatchdog("resume " + target.key());
     }
@@ -150,6 +151,7 @@ public final class LeaseGuard implements AutoCloseable {
     public void close() {
         resumeAll();
         timer.shutdownNow();
+        signaller.close();
         if (watchdog != null) {
             try {
                 toWatchdog.close();

@@ -91,7 +91,7 @@ public final class ScrapeSensor implements LatencySensor {
             if (cause instanceof HttpTimeoutException) {
                 throw new SensorUnavailableException(url + ": no complete answer within " + timeout.toMillis() + " ms", cause);
             }
-            throw new SensorUnavailableException(url + ": " + cause.getMessage(), cause);
+            throw new SensorUnavailableException(url + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
         } catch (IOException e) {
             throw new SensorUnavailableException(url + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -66,6 +66,18 @@ class ActuatorTest {
     }
 
     @Test
+    void signallerCoprocessStopsAndResumes() throws Exception {
+        Process p = child();
+        PauseTarget t = new PauseTarget.Pids(List.of(p.pid()));
+        try (Signaller s = new Signaller()) {
+            Pauser.apply(t, true, s);
+            assertEquals('T', await(p.pid(), 'T'));
+            Pauser.apply(t, false, s);
+            assertNotEquals('T', await(p.pid(), '!'));
+        }
+    }
+
+    @Test
     void leaseExpiryResumesAndTheStateFileFollows() throws Exception {
         Process p = child();
         Path state = dir.resolve("leases");

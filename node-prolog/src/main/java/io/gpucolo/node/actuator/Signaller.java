@@ -1,0 +1,71 @@
+package io.gpucolo.node.actuator;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends SIGSTOP/SIGCONT without a process start per signal: a long-lived coprocess ({@code /usr/bin/perl}, part of
+ * every Debian/Ubuntu base system as perl-base) runs a fixed script that reads lines {@code SIGNAME PID...} and
+ * calls {@code kill(2)}, answering with the count signalled. No shell, no string built from input: the script is a
+ * constant, pids are written as numbers and the script accepts only digits. About 0.1 ms per signal instead of a few
+ * ms for starting {@code /bin/kill}. When perl is absent or the coprocess dies, it falls back to {@code /bin/kill}.
+ * Thread-safe.
+ */
+public final class Signaller implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Signaller.class);
+    private static final Path PERL = Path.of("/usr/bin/perl");
+    private static final String SCRIPT = "$|=1; while (my $l = <STDIN>) { my ($s, @p) = split(' ', $l); "
+            + "if ($s ne 'STOP' && $s ne 'CONT') { print \"-1\\n\"; next; } "
+            + "my @ok = grep { /^[0-9]+$/ && $_ > 1 } @p; print kill($s, @ok), \"\\n\"; }";
+    private Process perl;
+    private OutputStream in;
+    private BufferedReader out;
+
+    public Signaller() {
+        if (Files.isExecutable(PERL)) {
+            try {
+                perl = new ProcessBuilder(PERL.toString(), "-e", SCRIPT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                in = perl.getOutputStream();
+                out = new BufferedReader(new InputStreamReader(perl.getInputStream(), StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                LOG.warn("cannot start {} as signal coprocess ({}); using /bin/kill per signal", PERL, e.getMessage());
+                perl = null;
+            }
+        }
+    }
+
+    /** Sends SIGSTOP ({@code stop}) or SIGCONT to every pid. */
+    public synchronized void signal(List<Long> pids, boolean stop) throws IOException {
+        if (perl != null && perl.isAlive()) {
+            StringBuilder line = new StringBuilder(stop ? "STOP" : "CONT");
+            for (long p : pids) {
+                line.append(' ').append(p);
+            }
+            try {
+                in.write(line.append('\n').toString().getBytes(StandardCharsets.US_ASCII));
+                in.flush();
+                if (out.readLine() != null) {
+                    return;
+                }
+            } catch (IOException e) {
+                LOG.warn("signal coprocess failed ({}); using /bin/kill", e.getMessage());
+            }
+        }
+        Pauser.killAll(pids, stop ? "-STOP" : "-CONT");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (perl != null) {
+            perl.destroy();
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.gpucolo.node.bench;
+
+import io.gpucolo.node.actuator.DutyCycler;
+import io.gpucolo.node.actuator.LeaseGuard;
+import io.gpucolo.node.actuator.PauseTarget;
+import io.gpucolo.node.launcher.LauncherClient;
+import io.gpucolo.node.noded.ControlTelemetry;
+import io.gpucolo.node.noded.GpuController;
+import io.gpucolo.node.noded.LauncherShareChanger;
+import io.gpucolo.node.sensor.ScrapeSensor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One batch of the burst benchmark: up to four scenarios at once, each on its own emulated GPU with its own real
+ * inference and training stand-ins and its own controller (the production {@link GpuController}, sensor and
+ * actuators). Timeline: {@code calibrate} seconds with training free (the benchmark measures the p99 there), then the
+ * controllers start; the load doubles at {@code step} for {@code burst} seconds; the run ends at {@code end}.
+ */
+final class BurstBench {
+    record Timeline(double calibrate, double step, double burst, double end, double rate) {
+    }
+
+    record Result(Scenario scenario, double violationPercent, int recoveryPeriods, long iterations, int shareChanges) {
+    }
+
+    private static final String METRIC = "emu_inference_request_duration_seconds";
+    private static final Duration PERIOD = Duration.ofSeconds(1);
+
+    private final Path dir;
+    private final Timeline t;
+    private final PrintWriter log;
+
+    BurstBench(Path dir, Timeline timeline, PrintWriter log) {
+        this.dir = dir;
+        this.t = timeline;
+        this.log = log;
+    }
+
+    /**
+     * Runs the scenarios; {@code slo} NaN means "calibrate": the SLO becomes 1.2 × the 90th percentile of the 1-s
+     * window p99s seen with training free at base load (the service runs at its SLO next to training).
+     * Returns the results and, through {@code calibration}, the SLO and mean/p99 ratio used.
+     */
+    List<Result> run(List<Scenario> scenarios, double slo, double meanOverP99, double[] calibration)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path schedule = dir.resolve("schedule");
+        Files.writeString(schedule, String.format(Locale.ROOT, "0 %s%n%s %s%n%s %s%n", t.rate(), t.step(), 2 * t.rate(),
+                t.step() + t.burst(), t.rate()));
+        int n = scenarios.size();
+        ScheduledExecutorService exec = Executors.newScheduledThreadPool(2);
+        try (StandIns procs = new StandIns(dir, n);
+             LeaseGuard guard = new LeaseGuard(dir.resolve("leases"), Duration.ofSeconds(2), false)) {
+            int[] ports = new int[n];
+            Path[] launchers = new Path[n];
+            long[] trainPids = new long[n];
+            for (int i = 0; i < n; i++) {
+                ports[i] = procs.inference(i, schedule, t.end() + 300);
+                if (scenarios.get(i).restarts()) {
+                    launchers[i] = procs.training(i, 100);
+                } else {
+                    trainPids[i] = procs.plainTraining(i);
+                }
+            }
+            long t0 = System.nanoTime();
+            List<Judge> judges = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                judges.add(new Judge(new ScrapeSensor("infer" + i, 1, metrics(ports[i]), METRIC, Duration.ofMillis(800))));
+            }
+            for (Judge j : judges) {
+                j.read(0);
+            }
+            exec.scheduleAtFixedRate(() -> {
+                double s = Math.round((System.nanoTime() - t0) / 1e9);
+                judges.forEach(j -> j.read(s));
+            }, 1000, 1000, TimeUnit.MILLISECONDS);
+            sleepUntil(t0, t.calibrate());
+            if (Double.isNaN(slo)) {
+                List<Double> p99s = new ArrayList<>();
+                double ratio = 0;
+                for (Judge j : judges) {
+                    double[] c = j.calibrate(3, t.calibrate());
+                    p99s.add(c[0]);
+                    ratio += c[1] / n;
+                }
+                p99s.sort(null);
+                slo = 1.2 * p99s.get(p99s.size() / 2);
+                meanOverP99 = ratio;
+            }
+            calibration[0] = slo;
+            calibration[1] = meanOverP99;
+            log.printf(Locale.ROOT, "SLO p99 %.2f ms (mean/p99 %.2f); controllers start at %.0f s%n", slo, meanOverP99, t.calibrate());
+            log.flush();
+            long[] startIterations = new long[n];
+            AtomicInteger[] changes = new AtomicInteger[n];
+            List<GpuController> controllers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                startIterations[i] = procs.iterations(i);
+                changes[i] = new AtomicInteger();
+                AtomicInteger count = changes[i];
+                Scenario sc = scenarios.get(i);
+                GpuController c = new GpuController(i, sc.laws(PERIOD, meanOverP99, Clock.systemUTC().instant()),
+                        new DutyCycler(guard, PERIOD), new LauncherShareChanger(Duration.ofSeconds(60)),
+                        Executors.newSingleThreadExecutor(r -> {
+                            Thread th = new Thread(r, "bench-share-" + sc.kind());
+                            th.setDaemon(true);
+                            return th;
+                        }), Clock.systemUTC(), ControlTelemetry.NONE, 3);
+                List<Long> pids = launchers[i] != null ? new LauncherClient(launchers[i], Duration.ofSeconds(5)).pids()
+                        : List.of(trainPids[i]);
+                c.addInference("infer" + i, new ScrapeSensor("infer" + i, slo, metrics(ports[i]), METRIC, Duration.ofMillis(500)));
+                c.addTraining(new GpuController.Training("train" + i, new PauseTarget.Pids(pids),
+                        launchers[i] == null ? null : launchers[i].toString(), 100));
+                controllers.add(c);
+                if (sc.controlled()) {
+                    exec.scheduleAtFixedRate(() -> {
+                        int before = c.share();
+                        c.tick();
+                        if (c.share() != before) {
+                            count.incrementAndGet();
+                        }
+                    }, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+            sleepUntil(t0, t.end());
+            exec.shutdownNow();
+            exec.awaitTermination(5, TimeUnit.SECONDS);
+            guard.resumeAll();
+            List<Result> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Judge j = judges.get(i);
+                results.add(new Result(scenarios.get(i), j.violationPercent(slo, t.calibrate() + 1, t.end() + 1),
+                        j.recoveryPeriods(slo, t.step(), PERIOD.toSeconds()), procs.iterations(i) - startIterations[i],
+                        changes[i].get()));
+                writeTrace(i, scenarios.get(i), j);
+            }
+            return results;
+        } finally {
+            exec.shutdownNow();
+        }
+    }
+
+    private void writeTrace(int gpu, Scenario s, Judge j) throws IOException {
+        StringBuilder b = new StringBuilder("# " + s.name() + "\n# second p99_ms mean_ms requests\n");
+        for (Judge.Window w : j.windows()) {
+            b.append(String.format(Locale.ROOT, "%.0f %.3f %.3f %d%n", w.second(), w.p99Ms(), w.meanMs(), w.count()));
+        }
+        Files.writeString(dir.resolve("windows" + gpu + ".txt"), b.toString());
+    }
+
+    private static URI metrics(int port) {
+        return URI.create("http://127.0.0.1:" + port + "/metrics");
+    }
+
+    private static void sleepUntil(long t0, double second) throws InterruptedException {
+        long left = t0 + (long) (second * 1e9) - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+}

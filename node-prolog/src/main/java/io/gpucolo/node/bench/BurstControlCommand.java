@@ -1,0 +1,92 @@
+package io.gpucolo.node.bench;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gpucolo bench burst-control}: the node controller under an inference burst, on the emulated GPU with real
+ * stand-in processes. Batch 1 runs, at once on four emulated GPUs: no control, the paper's inner loop alone, MPS
+ * share changes alone, and ours. Batch 2 runs four static duty cycles with the same SLO to find the best fixed split
+ * that meets it. The last three lines are ours: violation windows %, recovery inner periods, training vs best static %.
+ */
+@Command(name = "burst-control", mixinStandardHelpOptions = true,
+        description = "Node controller under a 2x inference burst on the emulated GPU: no control, paper inner, MPS alone, ours.")
+public final class BurstControlCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--rate", description = "base request rate, per second (default: ${DEFAULT-VALUE})")
+    double rate = 150;
+
+    @Option(names = "--calibrate-s", description = "seconds with training free before the controllers start (default: ${DEFAULT-VALUE})")
+    double calibrate = 20;
+
+    @Option(names = "--step-s", description = "second at which the load doubles (default: ${DEFAULT-VALUE})")
+    double step = 35;
+
+    @Option(names = "--burst-s", description = "how long the load stays doubled (default: ${DEFAULT-VALUE})")
+    double burst = 60;
+
+    @Option(names = "--end-s", description = "length of each batch, seconds (default: ${DEFAULT-VALUE})")
+    double end = 125;
+
+    @Option(names = "--static", split = ",", description = "static duty cycles of batch 2 (default: ${DEFAULT-VALUE})")
+    List<Double> statics = List.of(0.2, 0.4, 0.6, 0.8);
+
+    @Option(names = "--dir", description = "work directory for logs and traces (default: a new temp dir)")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!(rate > 0) || !(calibrate >= 5) || !(step > calibrate) || !(burst > 0) || !(end > step + burst)
+                || statics.isEmpty() || statics.size() > 4 || statics.stream().anyMatch(d -> !(d > 0 && d < 1))) {
+            spec.commandLine().getErr().println("gpucolo bench burst-control: need rate > 0, calibrate >= 5, "
+                    + "calibrate < step, step + burst < end, 1..4 static duties in (0, 1)");
+            return 2;
+        }
+        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("gpucolo-burst-");
+        out.printf(Locale.ROOT, "burst-control: base %.0f req/s, doubled at %.0f s for %.0f s; work dir %s%n", rate, step, burst, work);
+        out.flush();
+        BurstBench.Timeline tl = new BurstBench.Timeline(calibrate, step, burst, end, rate);
+        double[] cal = new double[2];
+        List<BurstBench.Result> main = new BurstBench(work.resolve("batch1"), tl, out)
+                .run(List.of(Scenario.none(), Scenario.paperInner(), Scenario.mpsOnly(), Scenario.ours()), Double.NaN, 0, cal);
+        List<BurstBench.Result> fixed = new BurstBench(work.resolve("batch2"), tl, out)
+                .run(statics.stream().map(Scenario::fixed).toList(), cal[0], cal[1], new double[2]);
+        for (BurstBench.Result r : main) {
+            print(out, r);
+        }
+        BurstBench.Result best = null;
+        for (BurstBench.Result r : fixed) {
+            print(out, r);
+            if (r.violationPercent() <= 1 && (best == null || r.iterations() > best.iterations())) {
+                best = r;
+            }
+        }
+        BurstBench.Result ours = main.get(3);
+        out.println(best == null ? "no static split met the SLO (<= 1% violation windows); comparing with the lowest duty"
+                : "best static split meeting the SLO: " + best.scenario().name());
+        if (best == null) {
+            best = fixed.get(0);
+        }
+        out.printf(Locale.ROOT, "burst violation windows %%: %.1f%n", ours.violationPercent());
+        out.printf(Locale.ROOT, "burst recovery inner periods: %d%n", ours.recoveryPeriods());
+        out.printf(Locale.ROOT, "burst training vs best static %%: %.0f%n",
+                best.iterations() == 0 ? 0 : 100.0 * ours.iterations() / best.iterations());
+        out.flush();
+        return 0;
+    }
+
+    private static void print(PrintWriter out, BurstBench.Result r) {
+        out.printf(Locale.ROOT, "%-44s violation windows %5.1f %%  recovery %2d periods  training %5d iterations  share changes %d%n",
+                r.scenario().name(), r.violationPercent(), r.recoveryPeriods(), r.iterations(), r.shareChanges());
+    }
+}

@@ -1,0 +1,91 @@
+package io.gpucolo.node.bench;
+
+import io.gpucolo.node.law.ServiceLatency;
+import io.gpucolo.node.sensor.ScrapeSensor;
+import io.gpucolo.node.sensor.SensorUnavailableException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The benchmark's own, independent view of one inference service: its own scrape of the stand-in's histogram every
+ * second (separate from the controller's sensor), kept as a list of 1-second windows.
+ */
+final class Judge {
+    record Window(double second, double p99Ms, double meanMs, long count) {
+    }
+
+    private final ScrapeSensor sensor;
+    private final List<Window> windows = new ArrayList<>();
+
+    Judge(ScrapeSensor sensor) {
+        this.sensor = sensor;
+    }
+
+    synchronized void read(double second) {
+        try {
+            ServiceLatency l = sensor.read();
+            if (l.hasData()) {
+                windows.add(new Window(second, l.p99Ms(), l.meanMs(), l.count()));
+            }
+        } catch (SensorUnavailableException e) {
+            windows.add(new Window(second, Double.NaN, Double.NaN, -1));
+        }
+    }
+
+    synchronized List<Window> windows() {
+        return List.copyOf(windows);
+    }
+
+    /** Percentage of windows in [from, to) with p99 over the SLO (an unreadable window counts as a violation). */
+    double violationPercent(double sloMs, double from, double to) {
+        int n = 0;
+        int bad = 0;
+        for (Window w : windows()) {
+            if (w.second() >= from && w.second() < to) {
+                n++;
+                bad += !(w.p99Ms() <= sloMs) ? 1 : 0;
+            }
+        }
+        return n == 0 ? 100 : 100.0 * bad / n;
+    }
+
+    /**
+     * Inner periods from the step until p99 is back under the SLO: 0 when no window in the 15 s after the step
+     * violates; otherwise the number of windows from the step to the end of the first violation run.
+     */
+    int recoveryPeriods(double sloMs, double step, double periodS) {
+        Double firstBad = null;
+        for (Window w : windows()) {
+            if (w.second() <= step || w.second() > step + 15) {
+                continue;
+            }
+            boolean bad = !(w.p99Ms() <= sloMs);
+            if (bad && firstBad == null) {
+                firstBad = w.second();
+            } else if (!bad && firstBad != null) {
+                return (int) Math.round((w.second() - periodS - step) / periodS);
+            }
+        }
+        return firstBad == null ? 0 : (int) Math.round(15 / periodS);
+    }
+
+    /** Mean and p99 of the window p99s / means in [from, to): the calibration reading. */
+    double[] calibrate(double from, double to) {
+        List<Double> p99s = new ArrayList<>();
+        double meanSum = 0;
+        double p99Sum = 0;
+        for (Window w : windows()) {
+            if (w.second() >= from && w.second() < to && w.count() > 0) {
+                p99s.add(w.p99Ms());
+                meanSum += w.meanMs();
+                p99Sum += w.p99Ms();
+            }
+        }
+        if (p99s.isEmpty()) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        p99s.sort(null);
+        double p90OfWindows = p99s.get((int) Math.floor(0.9 * (p99s.size() - 1)));
+        return new double[] {p90OfWindows, meanSum / p99Sum};
+    }
+}
