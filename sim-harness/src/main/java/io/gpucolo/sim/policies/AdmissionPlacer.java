@@ -126,7 +126,7 @@ public final class AdmissionPlacer implements TrainingPlacer, Datacenter.Residen
         String model = dc.plant.services().get(dc.service[task]);
         double rate = dc.plant.capacity(dc.service[task]) * dc.plant.rateStep(dc.service[task], dc.t.share(task), peakFactor) / 200.0;
         ServiceLoad load = new ServiceLoad(rate, batch);
-        InferenceService s = new InferenceService(model, dc.sloP99[task], Set.of("*"), model, load,
+        InferenceService s = new InferenceService(model, dc.slo.sloP99[task], Set.of("*"), model, load,
                 Math.max(1, dc.t.memoryMiB(task)));
         int slot = gpu >> 1;
         state.addService(new GpuId("n" + slot / PER_NODE, slot % PER_NODE), new ResidentService("i" + task, s, load));

@@ -117,7 +117,7 @@ public final class ControlLoops implements Controller {
             int n = 0;
             for (int i = dc.head[g]; i >= 0; i = dc.next[i]) {
                 if (dc.t.isInference(i)) {
-                    ref += dc.sloMean[i];
+                    ref += dc.slo.sloMean[i];
                     n++;
                 }
             }
@@ -237,7 +237,7 @@ public final class ControlLoops implements Controller {
         for (int i = dc.head[g]; i >= 0; i = dc.next[i]) {
             if (dc.t.isInference(i)) {
                 long count = Math.max(1, Math.round(dc.plant.capacity(dc.service[i]) * dc.rate[i] / 200.0 * periodMs / 1000));
-                v[k] = new ServiceLatency(NAMES[Math.min(k, NAMES.length - 1)], dc.sloP99[i], dc.p99[i], dc.mean[i], count);
+                v[k] = new ServiceLatency(NAMES[Math.min(k, NAMES.length - 1)], dc.slo.sloP99[i], dc.slo.p99[i], dc.slo.mean[i], count);
                 k++;
             }
         }

@@ -63,14 +63,7 @@ public final class Datacenter {
     private final long[] pendingMs;
     final byte[] service;
     final short[] rate;
-    final float[] sloP99;
-    final float[] sloMean;
-    final float[] p99;
-    final float[] mean;
-    private final long[] tailMs;
-    private final long[] meanMs;
-    private final long[] since;
-    private final byte[] flags;
+    final SloLedger slo;
     private long window = Long.MIN_VALUE;
     private double factor = 1;
 
@@ -112,14 +105,7 @@ public final class Datacenter {
         pendingMs = new long[n];
         service = new byte[n];
         rate = new short[n];
-        sloP99 = new float[n];
-        sloMean = new float[n];
-        p99 = new float[n];
-        mean = new float[n];
-        tailMs = new long[n];
-        meanMs = new long[n];
-        since = new long[n];
-        flags = new byte[n];
+        slo = new SloLedger(n);
         if (provision != null) {
             openTotal = provision[0] + (provision.length > 1 ? provision[1] : 0);
         }
@@ -173,8 +159,8 @@ public final class Datacenter {
         boolean inf = t.isInference(i);
         if (inf) {
             service[i] = (byte) plant.serviceOf(t.job(i));
-            sloP99[i] = (float) plant.sloP99(service[i], t.share(i));
-            sloMean[i] = (float) plant.sloMean(service[i], t.share(i));
+            slo.sloP99[i] = (float) plant.sloP99(service[i], t.share(i));
+            slo.sloMean[i] = (float) plant.sloMean(service[i], t.share(i));
         }
         int p = kind.poolOf(inf);
         if (!waiting[p].isEmpty() || !tryPlace(i, p, nowMs)) {
@@ -225,11 +211,11 @@ public final class Datacenter {
         int others = nInf[g];
         int tp = nTrain[g] == 0 ? 0 : trainPct[g];
         int e = plant.colocated(service[i], plant.rateStep(service[i], t.share(i), factor), others, tp, duty[g]);
-        if (plant.p99Ms(e) > sloP99[i]) {
+        if (plant.p99Ms(e) > slo.sloP99[i]) {
             return false;
         }
         for (int j = head[g]; j >= 0; j = next[j]) {
-            if (t.isInference(j) && plant.p99Ms(plant.colocated(service[j], rate[j], others, tp, duty[g])) > sloP99[j]) {
+            if (t.isInference(j) && plant.p99Ms(plant.colocated(service[j], rate[j], others, tp, duty[g])) > slo.sloP99[j]) {
                 return false;
             }
         }
@@ -259,11 +245,7 @@ public final class Datacenter {
         if (inf) {
             nInf[g]++;
             rate[i] = (short) plant.rateStep(service[i], t.share(i), factorAt(nowMs));
-            since[i] = nowMs;
-            flags[i] = 0;
-            long waited = nowMs - arrivedMs[i];
-            tailMs[i] = waited;
-            meanMs[i] = waited;
+            slo.start(i, nowMs, nowMs - arrivedMs[i]);
             endMs[i] = nowMs + dur;
             schedule(i, endMs[i]);
             if (residents != null) {
@@ -312,11 +294,11 @@ public final class Datacenter {
         usedShare -= t.share(i);
         if (inf) {
             nInf[g]--;
-            close(i, nowMs);
+            slo.close(i, nowMs);
             if (residents != null) {
                 residents.serviceLeft(i, g);
             }
-            rec.inferenceDone(nowMs - arrivedMs[i], tailMs[i], meanMs[i]);
+            rec.inferenceDone(nowMs - arrivedMs[i], slo.tailMs(i), slo.meanMs(i));
         } else {
             nTrain[g]--;
             trainReq[g] -= t.share(i);
@@ -439,15 +421,8 @@ public final class Datacenter {
             if (!t.isInference(i)) {
                 continue;
             }
-            int e = plant.colocated(service[i], rate[i], nInf[g] - 1, tp, duty[g], 100);
-            p99[i] = (float) plant.p99Ms(e);
-            mean[i] = (float) plant.meanMs(e);
-            byte f = (byte) ((p99[i] > sloP99[i] ? 1 : 0) | (mean[i] > sloMean[i] ? 2 : 0));
-            if (f != flags[i]) {
-                close(i, nowMs);
-                flags[i] = f;
-            }
-            worst = Math.max(worst, p99[i] / sloP99[i]);
+            int e = plant.colocated(service[i], rate[i], nInf[g] - 1, tp, duty[g]);
+            worst = Math.max(worst, slo.observe(i, plant.p99Ms(e), plant.meanMs(e), nowMs));
         }
         if (nTrain[g] > 0) {
             int s = rec.sampleSlot(g);
@@ -455,17 +430,6 @@ public final class Datacenter {
                 rec.latency(s, nowMs, worst);
             }
         }
-    }
-
-    private void close(int i, long nowMs) {
-        long d = nowMs - since[i];
-        if ((flags[i] & 1) != 0) {
-            tailMs[i] += d;
-        }
-        if ((flags[i] & 2) != 0) {
-            meanMs[i] += d;
-        }
-        since[i] = nowMs;
     }
 
     /** The GPU a task runs on now, or -1. */
