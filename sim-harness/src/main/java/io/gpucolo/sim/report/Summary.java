@@ -74,8 +74,9 @@ public final class Summary {
 
     /**
      * Each co-locating policy's GPU saving against {@code dedicated}, split into what fractional packing alone gives
-     * ({@code dedicated - first-fit}) and what control adds on top ({@code first-fit - policy}; negative when
-     * throttled training holds GPUs longer), with the tail violations control buys back against uncontrolled packing.
+     * ({@code dedicated - first-fit}) and what keeping the SLO adds on top ({@code first-fit - policy}: control, and
+     * for ours SLO-aware placement; negative when throttled training or refused packings hold more GPUs), with
+     * the tail violations that buys back against uncontrolled packing.
      */
     public List<String> decomposition() {
         List<String> out = new ArrayList<>();
@@ -87,8 +88,8 @@ public final class Summary {
         }
         double d = ded.get().avgGpus();
         double f = ff.get().avgGpus();
-        out.add(String.format(Locale.ROOT, "%-14s %12s %12s %12s %16s", "policy", "saved GPUs", "by packing",
-                "by control", "jobTail% vs FF"));
+        out.add(String.format(Locale.ROOT, "%-14s %12s %12s %15s %16s", "policy", "saved GPUs", "by packing",
+                "by SLO-keeping", "jobTail% vs FF"));
         for (RunResult r : runs) {
             if (r.policy().equals("dedicated")) {
                 continue;
@@ -97,7 +98,7 @@ public final class Summary {
                     || r.policy().equals("headroom");
             double packing = colocating ? d - f : d - r.avgGpus();
             double control = colocating ? f - r.avgGpus() : 0;
-            out.add(String.format(Locale.ROOT, "%-14s %12.1f %12.1f %12.1f %16s", r.policy(), d - r.avgGpus(), packing,
+            out.add(String.format(Locale.ROOT, "%-14s %12.1f %12.1f %15.1f %16s", r.policy(), d - r.avgGpus(), packing,
                     control, colocating ? String.format(Locale.ROOT, "%+.2f", 100 * (r.jobTailViolation()
                             - ff.get().jobTailViolation())) : "n/a"));
         }
