@@ -1,12 +1,7 @@
 package io.gpucolo.node.hooks;
 
-import io.gpucolo.node.mps.CliMpsControl;
-import io.gpucolo.node.mps.MpsControl;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +9,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code gpucolo prolog}, {@code gpucolo epilog}, {@code gpucolo taskprolog}: Slurm's node hooks (see docs/NODE.md).
  * They read Slurm's environment; settings come from {@code --config}, else {@code GPUCOLO_NODE_CONF}, else
- * {@code /etc/gpucolo/node.conf} (defaults when that file is missing).
+ * {@code /etc/gpucolo/node.conf} (defaults when that file is missing). {@code bin/gpucolo} starts them through
+ * {@link HooksMain}, which skips picocli for speed; these classes give them their place in {@code gpucolo --help}.
  */
 public final class HookCommands {
     private HookCommands() {
@@ -23,28 +19,6 @@ public final class HookCommands {
     abstract static class Base implements Callable<Integer> {
         @Option(names = "--config", description = "node settings file (default: $GPUCOLO_NODE_CONF or /etc/gpucolo/node.conf)")
         Path config;
-
-        HookConfig config(Map<String, String> env) {
-            if (config != null) {
-                return HookConfig.read(config, true);
-            }
-            String e = env.get("GPUCOLO_NODE_CONF");
-            return e != null && !e.isBlank() ? HookConfig.read(Path.of(e), true) : HookConfig.read(HookConfig.DEFAULT_FILE, false);
-        }
-
-        static MpsControl mps(HookConfig cfg, Map<String, String> env) {
-            Map<String, String> pass = new HashMap<>();
-            for (String name : cfg.passEnv()) {
-                if (env.containsKey(name)) {
-                    pass.put(name, env.get(name));
-                }
-            }
-            return new CliMpsControl(cfg.mpsControl(), cfg.mps(), cfg.mpsTimeout(), pass);
-        }
-
-        static HookLog log(String hook, SlurmJob job, HookConfig cfg) {
-            return new HookLog(hook, job.jobId(), System.err, cfg.stateDir().resolve("hooks.log"));
-        }
     }
 
     @Command(name = "prolog", mixinStandardHelpOptions = true,
@@ -52,10 +26,7 @@ public final class HookCommands {
     public static final class PrologCommand extends Base {
         @Override
         public Integer call() throws Exception {
-            Map<String, String> env = System.getenv();
-            HookConfig cfg = config(env);
-            SlurmJob job = SlurmJob.fromEnv(env);
-            return new Prolog(cfg, mps(cfg, env)).run(job, log("prolog", job, cfg));
+            return Hooks.prolog(config, System.getenv());
         }
     }
 
@@ -64,11 +35,7 @@ public final class HookCommands {
     public static final class EpilogCommand extends Base {
         @Override
         public Integer call() throws Exception {
-            Map<String, String> env = System.getenv();
-            HookConfig cfg = config(env);
-            SlurmJob job = SlurmJob.fromEnv(env);
-            return new Epilog(cfg, mps(cfg, env), new ProcessResumer(Path.of("/proc"), cfg.kill()))
-                    .run(job, log("epilog", job, cfg));
+            return Hooks.epilog(config, System.getenv());
         }
     }
 
@@ -77,18 +44,7 @@ public final class HookCommands {
     public static final class TaskPrologCommand extends Base {
         @Override
         public Integer call() {
-            Map<String, String> env = System.getenv();
-            HookConfig cfg = config(env);
-            SlurmJob job = SlurmJob.fromEnv(env);
-            PrintStream out = System.out;
-            try {
-                JobFile.read(cfg.jobFile(job.jobId())).ifPresent(f -> TaskExports.lines(f, cfg).forEach(out::println));
-            } catch (IllegalArgumentException e) {
-                System.err.println("gpucolo taskprolog: job " + job.jobId() + ": warning: " + e.getMessage()
-                        + "; the task gets Slurm's environment only");
-            }
-            out.flush();
-            return 0;
+            return Hooks.taskProlog(config, System.getenv(), System.out);
         }
     }
 

@@ -11,13 +11,28 @@ import io.gpucolo.node.noded.NodedException;
 final class Noded {
     private final NodedClient client;
     private final HookLog log;
+    private final java.nio.file.Path socket;
 
     Noded(HookConfig cfg, HookLog log) {
         this.client = new NodedClient(cfg.nodedSocket(), cfg.nodedTimeout());
         this.log = log;
+        this.socket = cfg.nodedSocket();
+    }
+
+    /** No socket file: noded is not running; say so without paying for a connection attempt. */
+    private boolean absent() {
+        if (java.nio.file.Files.exists(socket)) {
+            return false;
+        }
+        log.warn("noded is not running (no socket " + socket + ")");
+        return true;
     }
 
     void register(JobRegistration job) {
+        if (absent()) {
+            log.warn("the job runs unthrottled");
+            return;
+        }
         try {
             client.register(job);
             log.info("registered with noded (GPU " + job.gpu() + ", " + job.role() + ")");
@@ -28,6 +43,9 @@ final class Noded {
 
     /** Deregisters (noded resumes the job's processes first); returns the number it resumed, 0 when unreachable. */
     int deregister(String jobId) {
+        if (absent()) {
+            return 0;
+        }
         try {
             return client.deregister(jobId);
         } catch (NodedException | RuntimeException e) {
