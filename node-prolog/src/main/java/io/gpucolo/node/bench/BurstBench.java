@@ -50,8 +50,9 @@ final class BurstBench {
     }
 
     /**
-     * Runs the scenarios; {@code slo} NaN means "calibrate": the SLO becomes 1.2 × the 90th percentile of the 1-s
-     * window p99s seen with training free at base load (the service runs at its SLO next to training).
+     * Runs the scenarios; {@code slo} NaN means "calibrate": the SLO becomes 1.2 × the median of the 1-s window p99s
+     * seen in the second half of the calibration, with training free at base load (the service runs at its SLO next
+     * to training).
      * Returns the results and, through {@code calibration}, the SLO and mean/p99 ratio used.
      */
     List<Result> run(List<Scenario> scenarios, double slo, double meanOverP99, double[] calibration)
@@ -92,7 +93,7 @@ final class BurstBench {
                 List<Double> p99s = new ArrayList<>();
                 double ratio = 0;
                 for (Judge j : judges) {
-                    double[] c = j.calibrate(3, t.calibrate());
+                    double[] c = j.calibrate(t.calibrate() / 2, t.calibrate() + 1);
                     p99s.add(c[0]);
                     ratio += c[1] / n;
                 }

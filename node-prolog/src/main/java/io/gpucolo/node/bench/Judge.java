@@ -69,7 +69,7 @@ final class Judge {
         return firstBad == null ? 0 : (int) Math.round(15 / periodS);
     }
 
-    /** Mean and p99 of the window p99s / means in [from, to): the calibration reading. */
+    /** The median of the window p99s in [from, to), and the mean/p99 ratio there: the calibration reading. */
     double[] calibrate(double from, double to) {
         List<Double> p99s = new ArrayList<>();
         double meanSum = 0;
@@ -85,7 +85,6 @@ final class Judge {
             return new double[] {Double.NaN, Double.NaN};
         }
         p99s.sort(null);
-        double p90OfWindows = p99s.get((int) Math.floor(0.9 * (p99s.size() - 1)));
-        return new double[] {p90OfWindows, meanSum / p99Sum};
+        return new double[] {p99s.get(p99s.size() / 2), meanSum / p99Sum};
     }
 }

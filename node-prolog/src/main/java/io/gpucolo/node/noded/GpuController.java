@@ -5,10 +5,13 @@ import io.gpucolo.node.actuator.PauseTarget;
 import io.gpucolo.node.law.InnerLaw;
 import io.gpucolo.node.law.LatencySample;
 import io.gpucolo.node.law.OuterLaw;
+import io.gpucolo.node.launcher.LauncherClient;
 import io.gpucolo.node.law.ServiceLatency;
 import io.gpucolo.node.sensor.LatencySensor;
 import io.gpucolo.node.sensor.SensorUnavailableException;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +35,11 @@ import org.slf4j.LoggerFactory;
 public final class GpuController {
     private static final Logger LOG = LoggerFactory.getLogger(GpuController.class);
 
-    /** A training job on this GPU. */
+    /**
+     * A training job on this GPU. {@code target} may be null when the job was registered by its launcher socket
+     * only (the prolog runs before the launcher starts): the loop then asks the launcher for its pids each period
+     * until it answers.
+     */
     public record Training(String jobId, PauseTarget target, String launcherSocket, int share) {
     }
 
@@ -93,7 +100,7 @@ public final class GpuController {
         }
         Training t = trainings.remove(jobId);
         pair = null;
-        if (t != null) {
+        if (t != null && t.target() != null) {
             cycler.apply(t.target(), 1.0);
         }
         return s != null || t != null;
@@ -143,13 +150,34 @@ public final class GpuController {
             action = "fail-safe";
         }
         for (Training t : trainings.values()) {
-            cycler.apply(t.target(), duty);
+            PauseTarget target = t.target() != null ? t.target() : resolve(t);
+            if (target != null) {
+                cycler.apply(target, duty);
+            }
         }
         if (!action.isEmpty()) {
             actions++;
         }
         last = sample;
         telemetry.period(gpu, sample, duty, share, action);
+    }
+
+    private PauseTarget resolve(Training t) {
+        if (t.launcherSocket() == null) {
+            return null;
+        }
+        try {
+            List<Long> pids = new LauncherClient(Path.of(t.launcherSocket()), Duration.ofMillis(200)).pids();
+            if (pids.isEmpty()) {
+                return null;
+            }
+            PauseTarget target = new PauseTarget.Pids(pids);
+            trainings.computeIfPresent(t.jobId(), (k, v) -> new Training(v.jobId(), target, v.launcherSocket(), v.share()));
+            return target;
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("gpu {}: launcher of job {} not answering yet: {}", gpu, t.jobId(), e.getMessage());
+            return null;
+        }
     }
 
     private LatencySample read() {

@@ -199,7 +199,7 @@ public final class Noded implements AutoCloseable {
             throw new IllegalArgumentException("training job " + job.jobId() + ": " + cg + " has neither cgroup.freeze nor freezer.state");
         }
         if (job.pids().isEmpty()) {
-            throw new IllegalArgumentException("training job " + job.jobId() + ": give its pids (the launcher's pid) or a cgroup");
+            return null;   // resolved from the launcher socket once the launcher runs (JobRegistration checked one is given)
         }
         return new PauseTarget.Pids(job.pids());
     }
@@ -227,7 +227,7 @@ public final class Noded implements AutoCloseable {
         synchronized (gpus) {
             for (GpuController c : gpus.values()) {
                 for (GpuController.Training t : c.trainings()) {
-                    if (t.jobId().equals(jobId)) {
+                    if (t.jobId().equals(jobId) && t.target() != null) {
                         try {
                             guard.resume(t.target());
                             n++;
