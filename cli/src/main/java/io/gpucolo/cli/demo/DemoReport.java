@@ -28,7 +28,7 @@ final class DemoReport {
         Files.createDirectories(dir);
         chart(dir.resolve("latency.png"), "p99 latency per 1-s window vs SLO",
                 "ms", tl, List.of("p99.", "slo."));
-        chart(dir.resolve("control.png"), "Node controller: training duty cycle and MPS share", "fraction / %",
+        chart(dir.resolve("control.png"), "Node controller: training duty cycle and MPS share (fraction of the GPU)", "fraction",
                 tl, List.of("duty.", "share."));
         chart(dir.resolve("training.png"), "Training throughput", "work units / s", tl, List.of("train."));
         writeCsv(dir.resolve("timeline.csv"), tl);
@@ -72,6 +72,9 @@ final class DemoReport {
         }
         JFreeChart c = ChartFactory.createXYLineChart(title, "seconds", yLabel, data, PlotOrientation.VERTICAL,
                 true, false, false);
+        if (data.getSeriesCount() == 0) {
+            c.addSubtitle(new org.jfree.chart.title.TextTitle("no data in this run"));
+        }
         ChartUtils.saveChartAsPNG(png.toFile(), c, 900, 360);
     }
 

@@ -122,12 +122,22 @@ final class LiveDemo {
                 + (schedule.warmupS() + DemoWiring.START_SLACK_S) + " s of its nominal load:");
         sampler.drive(t -> wiring.submitTraining(jobs, timeline, t), Duration.ofSeconds(120));
         DemoSummary s = sampler.summary();
+        Map<String, double[]> spans = sampler.burstSpans();
         teardown(false);
         double wall = (System.nanoTime() - t0) / 1e9;
         Path html = writeReport(s, wall);
         con.println();
         con.printf(Locale.ROOT, "placements: %d training jobs on inference GPUs (%d on exactly the GPU admitd chose),"
                 + " %d deferred at least once%n", s.placed(), s.placedAsChosen(), s.deferred());
+        spans.forEach((svc, span) -> {
+            int[] w = DemoSummary.burstWindows(timeline, Map.of(svc, span));
+            double max = timeline.series("p99." + svc).stream().mapToDouble(Timeline.Point::value).max().orElse(Double.NaN);
+            con.printf(Locale.ROOT, "service %s: p99 over its SLO (%.0f ms) in %d of %d burst seconds; worst 1-s p99 %.0f ms%n",
+                    svc, timeline.last("slo." + svc), w[1], w[0], max);
+        });
+        double work = timeline.series("train.work_ms_per_s").stream().mapToDouble(Timeline.Point::value).average()
+                .orElse(Double.NaN);
+        con.printf(Locale.ROOT, "training throughput: %.0f ms of GPU work per second on average (all jobs)%n", work);
         con.printf(Locale.ROOT, "controller actions: %d%n", s.controllerActions());
         con.printf(Locale.ROOT, "GPUs: %d used vs %d dedicated (%d saved)%n", s.gpusUsed(), s.gpusDedicated(), s.gpusSaved());
         con.println("report: " + html);

@@ -190,14 +190,19 @@ final class Sampler {
                 tl.last("train.work_ms_per_s"), placed.size(), deferred.size(), actions)).toString();
     }
 
-    /** The figures so far (call after {@link #drive}). */
-    DemoSummary summary() {
-        Map<String, double[]> windows = new HashMap<>();
+    /** Each serving service's burst, as sample times {@code [from, to)}. */
+    Map<String, double[]> burstSpans() {
+        Map<String, double[]> windows = new java.util.LinkedHashMap<>();
         for (String svc : wiring.serviceMetrics().keySet()) {
             double b0 = wiring.burstStart(svc).orElseThrow();
             windows.put(svc, new double[] {b0 + 1, b0 + schedule.burstS() + 1});
         }
-        int[] w = DemoSummary.burstWindows(tl, windows);
+        return windows;
+    }
+
+    /** The figures so far (call after {@link #drive}). */
+    DemoSummary summary() {
+        int[] w = DemoSummary.burstWindows(tl, burstSpans());
         int dedicated = wiring.serviceMetrics().size() + placed.size();
         return new DemoSummary(w[0], w[1], placed.size(), placedAsChosen, deferred.size(), actions, dedicated,
                 Math.max(gpusUsed.size(), wiring.serviceMetrics().size()));
