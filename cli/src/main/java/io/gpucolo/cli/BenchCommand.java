@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 io.gpucolo.sim.cli.BenchSimCommand.class,
                 io.gpucolo.node.bench.BurstControlCommand.class,
                 io.gpucolo.node.bench.OverheadCommand.class,
+                io.gpucolo.node.hooks.HooksBenchCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
