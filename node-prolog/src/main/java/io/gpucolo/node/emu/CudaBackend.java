@@ -33,20 +33,19 @@ final class CudaBackend implements GpuBackend {
 
     @Override
     public CompletableFuture<EmuGpuClient.Done> submitBatch(int batch) {
-        long tag = tags.incrementAndGet();
-        long t0 = System.nanoTime();
-        return CompletableFuture.supplyAsync(() -> {
-            double run = stream.runBatch(batch);
-            return new EmuGpuClient.Done(tag, (System.nanoTime() - t0) / 1e6, run);
-        }, worker);
+        return submit(() -> stream.runBatch(batch));
     }
 
     @Override
     public CompletableFuture<EmuGpuClient.Done> submitWork(double workMs) {
+        return submit(() -> stream.runWork(workMs));
+    }
+
+    private CompletableFuture<EmuGpuClient.Done> submit(java.util.function.DoubleSupplier kernel) {
         long tag = tags.incrementAndGet();
         long t0 = System.nanoTime();
         return CompletableFuture.supplyAsync(() -> {
-            double run = stream.runWork(workMs);
+            double run = kernel.getAsDouble();
             return new EmuGpuClient.Done(tag, (System.nanoTime() - t0) / 1e6, run);
         }, worker);
     }
