@@ -62,22 +62,22 @@ final class DemoWiring {
      * the lab's slurm.conf, then {@code scontrol reconfigure}).
      */
     void afterBringup(ProcessTracker tracker, Map<String, String> env) {
-        write(policyFile(), policyYaml());
+        LabFiles.write(policyFile(), policyYaml());
         if (!inBuild("prolog")) {
             return;     // this build has no node hooks: bringup's stubs stay (no MPS, no registration with noded)
         }
         Path bin = lab.resolve("bin");
         Path gpucolo = bin.resolve("gpucolo");
         Path mps = bin.resolve("nvidia-cuda-mps-control");
-        script(mps, "exec /usr/bin/env GPUCOLO_EMU_GPU_SOCKET=" + emuSocket() + " " + gpucolo + " emu-mps-control \"$@\"");
+        LabFiles.script(mps, "exec /usr/bin/env GPUCOLO_EMU_GPU_SOCKET=" + emuSocket() + " " + gpucolo + " emu-mps-control \"$@\"");
         Path conf = lab.resolve("etc/node.conf");
-        write(conf, "# written by gpucolo demo: the node hooks' settings for this lab\n"
+        LabFiles.write(conf, "# written by gpucolo demo: the node hooks' settings for this lab\n"
                 + "mps_control = " + mps + "\nscontrol = /usr/bin/scontrol\nkill = /bin/kill\n"
                 + "state_dir = " + lab.resolve("run/node") + "\nmps_pipe_root = " + lab.resolve("run/mps")
                 + "\nmps_log_root = " + lab.resolve("log/mps") + "\nnoded_socket = " + lab.resolve("run/noded.sock")
                 + "\nnoded_timeout_ms = 3000\npolicy = " + policyFile() + "\n");
         for (String hook : List.of("prolog", "epilog", "taskprolog")) {
-            script(lab.resolve("hooks/" + hook + ".sh"), "exec " + gpucolo + " " + hook + " --config " + conf);
+            LabFiles.script(lab.resolve("hooks/" + hook + ".sh"), "exec " + gpucolo + " " + hook + " --config " + conf);
         }
         Path slurmConf = lab.resolve("etc/slurm.conf");
         try {
@@ -109,24 +109,16 @@ final class DemoWiring {
         return lab.resolve("run/emu-gpu.sock");
     }
 
-    private static void script(Path file, String body) {
-        write(file, "#!/bin/sh\n# written by gpucolo demo (Slurm runs hooks with no PATH: absolute paths only)\n" + body + "\n");
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** Starts the emulated GPU, admitd and noded as tracked processes. */
     void startDaemons(ProcessTracker tracker, Map<String, String> env) {
         Path log = lab.resolve("log");
-        mkdirs(log);
+        LabFiles.mkdirs(log);
         Path sock = emuSocket();
         env.put("GPUCOLO_EMU_GPU_SOCKET", sock.toString());
         tracker.start("emu-gpu", gpucolo("emu-gpu", "--socket", sock.toString(), "--gpus", "4", "--gpu-model",
                 GPU_MODEL, "--memory-mib", Long.toString(GPU_MEMORY_MIB)), env, log.resolve("emu-gpu.log"));
-        awaitFile(sock, 20_000, "the emulated GPU socket " + sock);
+        LabFiles.awaitFile(sock, 20_000, "the emulated GPU socket " + sock);
         try {   // every user's jobs use the GPU, as /dev/nvidia* is mode 0666 on a GPU node
             Files.setPosixFilePermissions(sock, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
             Files.setPosixFilePermissions(sock.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -138,7 +130,7 @@ final class DemoWiring {
             tracker.start("noded", gpucolo("noded", "--socket", nodedSock.toString(), "--state-dir",
                     lab.resolve("run/node").toString(), "--metrics-port", Integer.toString(NODED_METRICS_PORT),
                     "--push-port", Integer.toString(NODED_PUSH_PORT), "--slurm-user", "root"), env, log.resolve("noded.log"));
-            awaitFile(nodedSock, 30_000, "noded's control socket " + nodedSock);
+            LabFiles.awaitFile(nodedSock, 30_000, "noded's control socket " + nodedSock);
             nodedUp = true;
         }
         Path policy = policyFile();
@@ -148,7 +140,7 @@ final class DemoWiring {
                 lab.resolve("state/admitd.journal").toString(), "--secret-file", lab.resolve("etc/gpucolo.secret").toString(),
                 "--slurm-conf", lab.resolve("etc/slurm.conf").toString(), "--gpu-model", GPU_MODEL, "--gpu-memory-mib",
                 Long.toString(GPU_MEMORY_MIB)), env, log.resolve("admitd.log"));
-        awaitLine(log.resolve("admitd.log"), "admitd: listening", 30_000, "admitd");
+        LabFiles.awaitLine(log.resolve("admitd.log"), "admitd: listening", 30_000, "admitd");
         if (hookConf.toFile().lastModified() == before) {
             throw new IllegalStateException("admitd did not write the hook settings " + hookConf);
         }
@@ -178,7 +170,7 @@ final class DemoWiring {
         for (Service s : SERVICES) {
             Path sched = lab.resolve("etc/load-" + s.name() + ".txt");
             int w = schedule.warmupS() + START_SLACK_S;
-            write(sched, String.format(Locale.ROOT, "# written by gpucolo demo: nominal, %.1fx burst, nominal%n0 %.1f%n%d %.1f%n%d %.1f%n",
+            LabFiles.write(sched, String.format(Locale.ROOT, "# written by gpucolo demo: nominal, %.1fx burst, nominal%n0 %.1f%n%d %.1f%n%d %.1f%n",
                     schedule.burstFactor(), s.rate(), w, s.rate() * schedule.burstFactor(), w + schedule.burstS(), s.rate()));
             Path port = lab.resolve("out/" + s.name() + ".port");
             List<String> args = new java.util.ArrayList<>(List.of("emu-infer", "--model", s.model(), "--rate",
@@ -327,57 +319,7 @@ final class DemoWiring {
         return cmd;
     }
 
-    private static void awaitFile(Path p, long ms, String what) {
-        long deadline = System.nanoTime() + ms * 1_000_000L;
-        while (!Files.exists(p)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + " did not appear within " + ms / 1000 + " s");
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted");
-            }
-        }
-    }
 
-    private static void awaitLine(Path log, String needle, long ms, String what) {
-        long deadline = System.nanoTime() + ms * 1_000_000L;
-        while (true) {
-            try {
-                if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(needle)) {
-                    return;
-                }
-            } catch (IOException | java.io.UncheckedIOException e) {
-                // mid-write; look again
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + " did not start within " + ms / 1000 + " s; see " + log);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted");
-            }
-        }
-    }
 
-    private static void write(Path p, String text) {
-        try {
-            Files.createDirectories(p.getParent());
-            Files.writeString(p, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private static void mkdirs(Path p) {
-        try {
-            Files.createDirectories(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
