@@ -34,6 +34,30 @@ final class Lines {
         }
     }
 
+    /** Checks the header line, then feeds every non-blank row to {@code each} with its line number (1-based). */
+    static void withHeader(Path file, String header, java.util.function.ObjLongConsumer<CsvRow> each) {
+        BufferedReader r = open(file);
+        CsvRow row = new CsvRow();
+        try {
+            String h = next(r, file);
+            if (h == null) {
+                throw new TraceException(file + ": empty file");
+            }
+            if (!h.strip().equals(header)) {
+                throw new TraceException(file + ":1: expected header '" + header + "', got '" + h.strip() + "'");
+            }
+            long line = 1;
+            for (String s = next(r, file); s != null; s = next(r, file)) {
+                line++;
+                if (!s.isBlank()) {
+                    each.accept(row.set(s), line);
+                }
+            }
+        } finally {
+            close(r);
+        }
+    }
+
     static void close(BufferedReader r) {
         try {
             r.close();

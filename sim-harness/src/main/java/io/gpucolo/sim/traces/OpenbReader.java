@@ -1,6 +1,5 @@
 package io.gpucolo.sim.traces;
 
-import java.io.BufferedReader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,69 +28,41 @@ public final class OpenbReader {
     /** Reads a node list; bad rows are reported like trace rows. */
     public static ClusterSpec readNodes(Path f, TraceIssues issues) {
         Map<String, Integer> byType = new LinkedHashMap<>();
-        BufferedReader r = Lines.open(f);
-        CsvRow row = new CsvRow();
         String file = f.toString();
-        try {
-            header(r, f, NODE_HEADER);
-            long line = 1;
-            for (String s = Lines.next(r, f); s != null; s = Lines.next(r, f)) {
-                line++;
-                if (row.set(s).size() != 5) {
-                    issues.bad(file, line, "expected 5 columns (" + NODE_HEADER + "), got " + row.size());
-                    continue;
-                }
-                int gpus;
-                try {
-                    gpus = (int) row.number(3);
-                } catch (NumberFormatException e) {
-                    issues.bad(file, line, "column 4 (gpu) is not a number: '" + row.text(3) + "'");
-                    continue;
-                }
-                if (gpus < 0) {
-                    issues.bad(file, line, "negative GPU count " + gpus);
-                } else if (gpus > 0) {
-                    String model = row.text(4);
-                    if (model.isEmpty()) {
-                        issues.bad(file, line, "node with GPUs but no GPU model");
-                        continue;
-                    }
-                    byType.merge(model, gpus, Integer::sum);
-                }
-            }
-        } finally {
-            Lines.close(r);
-        }
+        Lines.withHeader(f, NODE_HEADER, (row, line) -> node(row, file, line, byType, issues));
         if (byType.isEmpty()) {
             throw new TraceException(f + ": no node with a GPU");
         }
         return new ClusterSpec(byType);
     }
 
-    private static void header(BufferedReader r, Path f, String expected) {
-        String h = Lines.next(r, f);
-        if (h == null) {
-            throw new TraceException(f + ": empty file");
+    private static void node(CsvRow row, String file, long line, Map<String, Integer> byType, TraceIssues issues) {
+        if (row.size() != 5) {
+            issues.bad(file, line, "expected 5 columns (" + NODE_HEADER + "), got " + row.size());
+            return;
         }
-        if (!h.strip().equals(expected)) {
-            throw new TraceException(f + ":1: expected header '" + expected + "', got '" + h.strip() + "'");
+        int gpus;
+        try {
+            gpus = (int) row.number(3);
+        } catch (NumberFormatException e) {
+            issues.bad(file, line, "column 4 (gpu) is not a number: '" + row.text(3) + "'");
+            return;
+        }
+        if (gpus < 0) {
+            issues.bad(file, line, "negative GPU count " + gpus);
+        } else if (gpus > 0) {
+            String model = row.text(4);
+            if (model.isEmpty()) {
+                issues.bad(file, line, "node with GPUs but no GPU model");
+                return;
+            }
+            byType.merge(model, gpus, Integer::sum);
         }
     }
 
     public TaskTable readPods(Path f) {
         TaskTable.Builder b = new TaskTable.Builder(options.gpuTypes(), options.keepNames());
-        BufferedReader r = Lines.open(f);
-        CsvRow row = new CsvRow();
-        try {
-            header(r, f, POD_HEADER);
-            long line = 1;
-            for (String s = Lines.next(r, f); s != null; s = Lines.next(r, f)) {
-                line++;
-                pod(row.set(s), f.toString(), line, b);
-            }
-        } finally {
-            Lines.close(r);
-        }
+        Lines.withHeader(f, POD_HEADER, (row, line) -> pod(row, f.toString(), line, b));
         if (b.size() == 0) {
             throw new TraceException("no usable pod in " + f + " (" + issues.badRows() + " bad rows, left out: "
                     + issues.filteredByReason() + ")");

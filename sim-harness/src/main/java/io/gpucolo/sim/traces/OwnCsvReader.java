@@ -1,6 +1,5 @@
 package io.gpucolo.sim.traces;
 
-import java.io.BufferedReader;
 import java.nio.file.Path;
 
 /**
@@ -22,27 +21,7 @@ public final class OwnCsvReader {
 
     public TaskTable read(Path f) {
         TaskTable.Builder b = new TaskTable.Builder(options.gpuTypes(), options.keepNames());
-        BufferedReader r = Lines.open(f);
-        CsvRow row = new CsvRow();
-        String file = f.toString();
-        try {
-            String h = Lines.next(r, f);
-            if (h == null) {
-                throw new TraceException(f + ": empty file");
-            }
-            if (!h.strip().equals(HEADER)) {
-                throw new TraceException(f + ":1: expected header '" + HEADER + "', got '" + h.strip() + "'");
-            }
-            long line = 1;
-            for (String s = Lines.next(r, f); s != null; s = Lines.next(r, f)) {
-                line++;
-                if (!s.isBlank()) {
-                    row(row.set(s), file, line, b);
-                }
-            }
-        } finally {
-            Lines.close(r);
-        }
+        Lines.withHeader(f, HEADER, (row, line) -> row(row, f.toString(), line, b));
         if (b.size() == 0) {
             throw new TraceException("no usable task in " + f + " (" + issues.badRows() + " bad rows)");
         }
