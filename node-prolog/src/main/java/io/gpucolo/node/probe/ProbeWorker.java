@@ -11,6 +11,9 @@ import java.util.Locale;
  * a fraction {@code duty} of the time, until killed. Load only after {@link CudaDriver#unavailable} is empty.
  */
 final class ProbeWorker {
+    /** What the training worker prints once its load runs; the profile waits for it. */
+    static final String RUNNING = "training load running";
+
     private ProbeWorker() {
     }
 
@@ -34,7 +37,8 @@ final class ProbeWorker {
 
     static int train(int device, int n, int batch, double duty, PrintStream out) throws InterruptedException {
         try (CudaGemm g = new CudaGemm(device, n, batch)) {
-            out.println("training load running");
+            g.run(batch);
+            out.println(RUNNING);
             out.flush();
             while (true) {
                 double ms = g.run(batch);

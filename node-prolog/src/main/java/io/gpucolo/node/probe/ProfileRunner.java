@@ -52,6 +52,7 @@ final class ProfileRunner {
             try {
                 if (t[0] > 0) {
                     train = worker(List.of("--worker", "train", "--batch", "64", "--duty", Double.toString(t[1])), (int) t[0]);
+                    awaitRunning(train, t);
                 }
                 for (int share : grid.shares()) {
                     for (int batch : grid.batches()) {
@@ -72,6 +73,37 @@ final class ProfileRunner {
             }
         }
         return rows;
+    }
+
+    /** Measuring before the training load runs would record "with training" cells without it: wait for its line. */
+    private static void awaitRunning(Process train, double[] t) throws IOException, InterruptedException {
+        java.util.concurrent.CompletableFuture<String> line = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(train.getInputStream(),
+                        StandardCharsets.UTF_8));
+                StringBuilder seen = new StringBuilder();
+                String l;
+                while ((l = r.readLine()) != null) {
+                    if (l.startsWith(ProbeWorker.RUNNING)) {
+                        return "";
+                    }
+                    seen.append(l).append(' ');
+                }
+                return seen.toString();
+            } catch (IOException e) {
+                return e.getMessage();
+            }
+        });
+        String problem;
+        try {
+            problem = line.get(120, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            problem = "no sign of life within 120 s";
+        }
+        if (!problem.isEmpty()) {
+            throw new IOException(String.format(Locale.ROOT, "training load %.0f%% x %.2f did not start: %s", t[0], t[1],
+                    problem.strip()));
+        }
     }
 
     private double[] inferCell(int share, int batch) throws IOException, InterruptedException {

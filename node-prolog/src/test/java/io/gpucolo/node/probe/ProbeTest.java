@@ -104,7 +104,7 @@ class ProbeTest {
     @Test
     void gridRowsComeFromTheWorkersAndTheProfileRoundTrips() throws Exception {
         // a stand-in worker: the latency grows as the share shrinks (its share arrives as in MPS, by environment)
-        Path w = worker("case \"$*\" in *train*) exec sleep 60;; esac\n"
+        Path w = worker("case \"$*\" in *train*) echo training load running; exec sleep 60;; esac\n"
                 + "echo \"result mean_ms=$((200 / CUDA_MPS_ACTIVE_THREAD_PERCENTAGE)).5 p99_ms=9.25\"");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         ProfileRunner runner = new ProfileRunner(List.of(w.toString()), 0, 64, 10, new PrintStream(log, true, StandardCharsets.UTF_8));
@@ -121,6 +121,31 @@ class ProbeTest {
         try (var s = Files.list(dir)) {
             assertTrue(s.noneMatch(p -> p.toString().endsWith(".partial")));
         }
+    }
+
+    @Test
+    void theLatencyModelFitsItsInterferenceFromAProbeProfile() throws Exception {
+        // stand-in workers with a known law: mean = (1 + 0.5 b) * 100/p * (1 + 0.6 d T/100)
+        Path training = dir.resolve("training");
+        Path w = worker("case \"$*\" in *train*) d=$(echo \"$*\" | sed 's/.*--duty \\([^ ]*\\).*/\\1/');"
+                + " echo \"$CUDA_MPS_ACTIVE_THREAD_PERCENTAGE $d\" > " + training + "; echo training load running; exec sleep 60;; esac\n"
+                + "b=$(echo \"$*\" | sed 's/.*--batch \\([^ ]*\\).*/\\1/')\n"
+                + "if [ -f " + training + " ]; then read t d < " + training + "; else t=0; d=0; fi\n"
+                + "awk -v b=$b -v p=$CUDA_MPS_ACTIVE_THREAD_PERCENTAGE -v t=$t -v d=$d "
+                + "'BEGIN { m = (1 + 0.5 * b) * 100 / p * (1 + 0.6 * d * t / 100); printf \"result mean_ms=%.6f p99_ms=%.6f\\n\", m, 1.2 * m }'");
+        ProfileRunner runner = new ProfileRunner(List.of(w.toString()), 0, 64, 10,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        List<ProfileRow> rows = runner.measure(new ProfileGrid(List.of(100, 50), List.of(1, 4, 16),
+                ProfileGrid.training("0:0,50:1,100:0.5")));
+        ProfileRow r = rows.get(10); // training 50:1, share 50, batch 4
+        assertEquals(List.of(50.0, 4.0, 50.0, 1.0), List.of(r.inferenceSharePct(), (double) r.batch(), r.trainingSharePct(),
+                r.trainingDuty()));
+        assertEquals(3 * 2 * 1.3, r.meanLatencyMs(), 1e-9);
+        Path out = dir.resolve("fit.profile");
+        ProfileRunner.write(out, "A100-80GB", "gemm512", rows);
+        io.gpucolo.admission.latency.CalibratedLatencyModel m =
+                io.gpucolo.admission.latency.CalibratedLatencyModel.of(List.of(ProfileFormat.read(out)));
+        assertEquals(0.6, m.interferenceCoefficient("gemm512", "A100-80GB"), 1e-6);
     }
 
     @Test
