@@ -192,6 +192,30 @@ class HooksProcessTest {
     }
 
     @Test
+    void anMpsDaemonThatWillNotQuitDrainsTheNodeFromTheEpilog() throws Exception {
+        // a stand-in whose daemon ignores quit: -d leaves a sleeping process and its pid file, commands do nothing
+        Path stubborn = script("stubborn-mps", "if [ \"$1\" = -d ]; then mkdir -p \"$CUDA_MPS_PIPE_DIRECTORY\";"
+                + " /usr/bin/setsid /bin/sleep 300 < /dev/null > /dev/null 2>&1 &"
+                + " echo $! > \"$CUDA_MPS_PIPE_DIRECTORY/nvidia-cuda-mps-control.pid\"; exit 0; fi\ncat > /dev/null; exit 0");
+        Files.writeString(conf, Files.readString(conf).replaceAll("mps_control = .*", "mps_control = " + stubborn)
+                + "mps_timeout_ms = 1000\n");
+        decide("501", "gpucolo:train id=d5 gpu=vm:g3 share=30 mem=1024");
+        Map<String, String> env = slurmEnv("501", "1001");
+        env.put("SLURM_JOB_GPUS", "3");
+        assertEquals(0, hook("prolog", env).rc());
+        long sleeper = Long.parseLong(Files.readString(dir.resolve("mps/g3/nvidia-cuda-mps-control.pid")).trim());
+        try {
+            JavaProcs.Result e = hook("epilog", env);
+            assertEquals(0, e.rc(), "the epilog never fails (that would drain the node without a reason): " + e.output());
+            assertTrue(e.output().contains("will not quit"), e.output());
+            assertTrue(Files.readString(scontrolLog).contains(
+                    "update nodename=vm state=drain reason=gpucolo: MPS daemon for GPU 3 will not quit: "), Files.readString(scontrolLog));
+        } finally {
+            ProcessHandle.of(sleeper).ifPresent(ProcessHandle::destroy);
+        }
+    }
+
+    @Test
     void garbledOrMissingSlurmVariablesAreOneClearLine() throws Exception {
         JavaProcs.Result none = hook("prolog", Map.of());
         assertEquals(2, none.rc());
