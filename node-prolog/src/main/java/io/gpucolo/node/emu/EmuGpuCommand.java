@@ -48,7 +48,14 @@ public final class EmuGpuCommand implements Callable<Integer> {
         System.out.println("emu-gpu: listening on " + socket.toAbsolutePath() + " (" + gpus + " x " + gpuModel + ", "
                 + memoryMiB + " MiB, calibrated latency model)");
         System.out.flush();
-        stop.await();
+        // a daemon whose socket was deleted (a test's scratch directory cleaned up) can serve nobody: exit
+        while (!stop.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!java.nio.file.Files.exists(socket)) {
+                System.out.println("emu-gpu: socket " + socket + " removed; exiting");
+                server.close();
+                return 0;
+            }
+        }
         return 0;
     }
 }

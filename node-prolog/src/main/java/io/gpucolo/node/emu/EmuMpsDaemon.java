@@ -54,6 +54,9 @@ final class EmuMpsDaemon {
         Files.setPosixFilePermissions(sock, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         Files.writeString(pipeDir.resolve(PID_FILE), ProcessHandle.current().pid() + "\n");
         log("Starting control daemon, pipe directory " + pipeDir);
+        Thread orphan = new Thread(() -> exitWhenGone(sock), "mps-orphan-check");
+        orphan.setDaemon(true);
+        orphan.start();
         try {
             while (true) {
                 SocketChannel ch;
@@ -70,6 +73,29 @@ final class EmuMpsDaemon {
             Files.deleteIfExists(sock);
             Files.deleteIfExists(pipeDir.resolve(PID_FILE));
             log("Control daemon exited");
+        }
+    }
+
+    /**
+     * A stand-in whose pipe directory was deleted (a test's scratch directory cleaned up) can serve nobody: it closes
+     * instead of lingering. NVIDIA's daemon has no such rule; it matters only to emulation.
+     */
+    private void exitWhenGone(Path sock) {
+        while (true) {
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!Files.exists(sock)) {
+                log("Control socket " + sock + " removed; exiting");
+                try {
+                    server.close();
+                } catch (IOException ignored) {
+                    // exiting anyway
+                }
+                return;
+            }
         }
     }
 
