@@ -89,6 +89,7 @@ public final class Admitd implements AutoCloseable {
             case "status" -> status.reply();
             default -> desk.decide(r);
         });
+        status.serviceTimes(server::serviceTimes);
         HookSettings.write(o.hookConf(), HookSettings.render(setup.get().policy(), server.port(), o.secretFile(), gpus));
         Periodic periodic = new Periodic("admitd");
         Duration reconcile = o.reconcileOverride() != null ? o.reconcileOverride() : a.reconcilePeriod();

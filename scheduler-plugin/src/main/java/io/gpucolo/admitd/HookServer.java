@@ -36,6 +36,8 @@ final class HookServer implements AutoCloseable {
     private final Function<Request, Reply> handler;
     private final ThreadPoolExecutor pool;
     private final Thread acceptor;
+    /** Time from accepting a connection to the reply written, microseconds (every request). */
+    private final org.HdrHistogram.Histogram serviceMicros = new org.HdrHistogram.Histogram(3);
 
     HookServer(InetAddress address, int port, String secret, Function<Request, Reply> handler) throws IOException {
         if (!address.isLoopbackAddress()) {
@@ -83,7 +85,17 @@ final class HookServer implements AutoCloseable {
         }
     }
 
+    /** A copy of the service-time histogram (microseconds), for {@code status}. */
+    synchronized org.HdrHistogram.Histogram serviceTimes() {
+        return serviceMicros.copy();
+    }
+
+    private synchronized void recordService(long nanos) {
+        serviceMicros.recordValue(Math.max(1, nanos / 1000));
+    }
+
     private void serve(Socket s) {
+        long t0 = System.nanoTime();
         try (s) {
             s.setSoTimeout(READ_TIMEOUT_MS);
             s.setTcpNoDelay(true);
@@ -101,6 +113,7 @@ final class HookServer implements AutoCloseable {
             OutputStream out = s.getOutputStream();
             out.write((reply.encode() + "\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
+            recordService(System.nanoTime() - t0);
         } catch (IOException e) {
             LOG.fine(() -> "connection ended early: " + e.getMessage());
         } catch (RuntimeException e) {

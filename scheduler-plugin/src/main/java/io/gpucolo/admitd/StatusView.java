@@ -18,6 +18,11 @@ final class StatusView {
     private final ClusterState state;
     private final Book book;
     private final Supplier<Setup> setup;
+    private volatile Supplier<org.HdrHistogram.Histogram> serviceTimes = () -> new org.HdrHistogram.Histogram(3);
+
+    void serviceTimes(Supplier<org.HdrHistogram.Histogram> source) {
+        serviceTimes = source;
+    }
 
     StatusView(ClusterState state, Book book, Supplier<Setup> setup) {
         this.state = state;
@@ -31,6 +36,10 @@ final class StatusView {
         f.put("policy", s.source() + " (" + s.admission().policy().name() + ")");
         f.put("following", Integer.toString(book.size()));
         f.put("held", Long.toString(book.all().stream().filter(t -> t.kind().equals("defer")).count()));
+        org.HdrHistogram.Histogram h = serviceTimes.get();
+        f.put("requests", Long.toString(h.getTotalCount()));
+        f.put("service_p50_ms", String.format(java.util.Locale.ROOT, "%.3f", h.getValueAtPercentile(50) / 1000.0));
+        f.put("service_p99_ms", String.format(java.util.Locale.ROOT, "%.3f", h.getValueAtPercentile(99) / 1000.0));
         int i = 0;
         for (GpuState g : state.gpus()) {
             f.put("gpu" + i++, line(g, s));

@@ -78,6 +78,7 @@ public final class HookBenchCommand implements Callable<Integer> {
                     (withHook ? with : without).recordValue(Math.max(1, r.nanos() / 1000));
                 }
             }
+            String served = admitdServiceTimes(lab);
             List<Double> inHook = hookTimes(lab.lab().resolve("log/slurmctld.log"));
             Histogram hookHist = new Histogram(3);
             inHook.forEach(ms -> hookHist.recordValue(Math.max(1, Math.round(ms * 1000))));
@@ -87,12 +88,26 @@ public final class HookBenchCommand implements Callable<Integer> {
             out.printf("sbatch with hook:    p50 %.2f ms  p99 %.2f ms  (failed submissions: %d)%n", ms(with, 50), ms(with, 99), failed);
             out.printf("sbatch difference:   p50 %+.2f ms  p99 %+.2f ms (end to end, includes machine noise)%n",
                     ms(with, 50) - ms(without, 50), ms(with, 99) - ms(without, 99));
-            out.printf("inside slurmctld, hook + admitd round trip + fsync'd journal (%d samples): p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
+            out.printf("admitd service time (accept to reply written, journal %s): %s%n", journalSync, served);
+            out.printf("inside slurmctld, whole hook incl. admitd round trip (%d samples): p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
                     inHook.size(), ms(hookHist, 50), ms(hookHist, 99), hookHist.getMaxValue() / 1000.0);
             out.printf("hook p50 added ms: %.3f%n", ms(hookHist, 50));
             out.printf("hook p99 added ms: %.3f%n", ms(hookHist, 99));
             out.flush();
             return inHook.size() >= jobs ? 0 : 1;
+        }
+    }
+
+    /** admitd's own service-time figures, asked over the protocol ({@code status}). */
+    static String admitdServiceTimes(LabCluster lab) {
+        try {
+            io.gpucolo.admitd.cli.HookConfView c = io.gpucolo.admitd.cli.HookConfView.read(lab.lab().resolve("etc/gpucolo-hook.conf"));
+            var r = new io.gpucolo.admitd.protocol.HookClient(c.port(), c.secret(), java.time.Duration.ofSeconds(5))
+                    .ask(new io.gpucolo.admitd.protocol.Request("status", java.util.Map.of()));
+            return r.field("requests").orElse("?") + " requests, p50 " + r.field("service_p50_ms").orElse("?")
+                    + " ms, p99 " + r.field("service_p99_ms").orElse("?") + " ms";
+        } catch (Exception e) {
+            return "unavailable (" + e.getMessage() + ")";
         }
     }
 

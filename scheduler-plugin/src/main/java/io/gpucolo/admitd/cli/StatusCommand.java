@@ -44,7 +44,9 @@ public final class StatusCommand implements Callable<Integer> {
                 return 1;
             }
             out.println("policy " + r.field("policy").orElse("?") + "; following " + r.field("following").orElse("?")
-                    + " decisions, " + r.field("held").orElse("?") + " held job(s) waiting for room");
+                    + " decisions, " + r.field("held").orElse("?") + " held job(s) waiting for room; "
+                    + r.field("requests").orElse("?") + " requests served, p50 " + r.field("service_p50_ms").orElse("?")
+                    + " ms, p99 " + r.field("service_p99_ms").orElse("?") + " ms");
             r.fields().forEach((k, v) -> {
                 if (k.startsWith("gpu")) {
                     out.println("  " + v);
