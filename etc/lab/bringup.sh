@@ -5,6 +5,8 @@
 # gpucolo job_submit.lua installed from etc/job_submit.lua.example. All state lives under $LAB.
 # Usage (root): LAB=/tmp/gpucolo-lab bash etc/lab/bringup.sh ; then export SLURM_CONF=$LAB/etc/slurm.conf
 # Env: LAB (default /tmp/gpucolo-lab), GPUS (4), CPUS (16), HOOK=1 (0: no job_submit plugin), FRESH=1,
+#      TASK_PROLOG (unset: none): a TaskProlog path, in slurm.conf from slurmd's start (a later reconfigure
+#      reaches slurmd late: the first jobs would miss it),
 #      SLURMCTLD_PORT (6817), SLURMD_PORT (6818): a second lab on other ports does not collide with the first,
 #      GPUCOLO_PORT (6830): written to $LAB/etc/gpucolo-hook.conf for the hook until admitd rewrites it.
 set -euo pipefail
@@ -102,6 +104,7 @@ MailProg=/bin/true
 $SUBMIT
 Prolog=$LAB/hooks/prolog.sh
 Epilog=$LAB/hooks/epilog.sh
+${TASK_PROLOG:+TaskProlog=$TASK_PROLOG}
 PrologFlags=Alloc
 SlurmdParameters=config_overrides
 GresTypes=gpu,mps
