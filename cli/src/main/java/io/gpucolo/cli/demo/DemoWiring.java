@@ -53,15 +53,19 @@ final class DemoWiring {
 
     /** Environment for etc/lab/bringup.sh. */
     Map<String, String> bringupEnv() {
-        return Map.of("GPUS", "4", "FRESH", "1", "HOOK", "1");
+        Map<String, String> e = new java.util.HashMap<>(Map.of("GPUS", "4", "FRESH", "1", "HOOK", "1"));
+        if (inBuild("prolog")) {    // in slurm.conf from slurmd's start; the script is written right after bringup
+            e.put("TASK_PROLOG", lab.resolve("hooks/taskprolog.sh").toString());
+        }
+        return e;
     }
 
     /**
      * Wires Slurm's node hooks to this build: node settings for the hooks, an MPS control stand-in on the
-     * emulated GPU, Prolog/Epilog scripts that run {@code gpucolo prolog|epilog}, and a TaskProlog (added to
-     * the lab's slurm.conf, then {@code scontrol reconfigure}).
+     * emulated GPU, and the Prolog, Epilog and TaskProlog scripts (slurm.conf names them; slurmd reads a
+     * script when it runs it) that run {@code gpucolo prolog|epilog|taskprolog}.
      */
-    void afterBringup(ProcessTracker tracker, Map<String, String> env) {
+    void afterBringup() {
         LabFiles.write(policyFile(), policyYaml());
         if (!inBuild("prolog")) {
             return;     // this build has no node hooks: bringup's stubs stay (no MPS, no registration with noded)
@@ -78,21 +82,6 @@ final class DemoWiring {
                 + "\nnoded_timeout_ms = 3000\npolicy = " + policyFile() + "\n");
         for (String hook : List.of("prolog", "epilog", "taskprolog")) {
             LabFiles.script(lab.resolve("hooks/" + hook + ".sh"), "exec " + gpucolo + " " + hook + " --config " + conf);
-        }
-        Path slurmConf = lab.resolve("etc/slurm.conf");
-        try {
-            String text = Files.readString(slurmConf, StandardCharsets.UTF_8);
-            if (!text.contains("\nTaskProlog=")) {
-                Files.writeString(slurmConf, text + "TaskProlog=" + lab.resolve("hooks/taskprolog.sh") + "\n",
-                        StandardCharsets.UTF_8);
-                ProcessTracker.Result r = tracker.run("scontrol reconfigure", List.of("scontrol", "reconfigure"), env,
-                        java.time.Duration.ofSeconds(30));
-                if (!r.ok()) {
-                    throw new IllegalStateException("scontrol reconfigure failed: " + r.output().strip());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot add the TaskProlog to " + slurmConf + ": " + e.getMessage(), e);
         }
     }
 

@@ -52,9 +52,16 @@ final class LabLauncher {
                 entries.add(dst.toAbsolutePath().toString());
             }
             Path launcher = bin.resolve("gpucolo");
+            String java = shQuote(javaBin());
+            String cp = shQuote(String.join(File.pathSeparator, entries));
+            // as bin/gpucolo: hooks start lean (C1 only, no picocli scan), daemons get the full JIT
             String script = "#!/bin/sh\n# written by gpucolo demo: this build's launcher for the lab's hooks and jobs\n"
-                    + "exec " + shQuote(javaBin()) + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp "
-                    + shQuote(String.join(File.pathSeparator, entries)) + " io.gpucolo.cli.Main \"$@\"\n";
+                    + "case \"${1:-}\" in\n"
+                    + "  prolog|epilog|taskprolog) exec " + java + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp "
+                    + cp + " io.gpucolo.node.hooks.HooksMain \"$@\" ;;\n"
+                    + "  emu-mps-control|status) exec " + java + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp "
+                    + cp + " io.gpucolo.cli.Main \"$@\" ;;\n"
+                    + "esac\nexec " + java + " -Xshare:auto -cp " + cp + " io.gpucolo.cli.Main \"$@\"\n";
             Files.writeString(launcher, script, StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
             makeReadable(lab);

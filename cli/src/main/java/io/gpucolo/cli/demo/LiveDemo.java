@@ -231,7 +231,7 @@ final class LiveDemo {
             throw new Unavailable("Slurm did not come up (etc/lab/bringup.sh exit " + r.exitCode() + "): "
                     + lastLines(r.output(), 4));
         }
-        wiring.afterBringup(tracker, env);
+        wiring.afterBringup();
     }
 
     /**
