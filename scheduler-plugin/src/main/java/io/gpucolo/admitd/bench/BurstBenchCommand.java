@@ -5,7 +5,6 @@ import io.gpucolo.admitd.slurm.SlurmJson;
 import io.gpucolo.store.AuditEntry;
 import io.gpucolo.store.Store;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,11 +43,8 @@ public final class BurstBenchCommand implements Callable<Integer> {
     @Option(names = "--kill", description = "kill -9 admitd after half the submissions, then restart it")
     boolean kill;
 
-    @Option(names = "--journal-sync", defaultValue = "ALWAYS", description = "admitd's journal mode: ALWAYS or BATCHED (default: ${DEFAULT-VALUE})")
-    String journalSync;
-
-    @Option(names = "--lab", defaultValue = "/tmp/gpucolo-lab", description = "lab directory (default: ${DEFAULT-VALUE})")
-    Path labDir;
+    @CommandLine.Mixin
+    LabOptions labOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -56,8 +52,7 @@ public final class BurstBenchCommand implements Callable<Integer> {
         if (!LabCluster.isRoot(spec.commandLine().getErr(), "burst")) {
             return 2;
         }
-        try (LabCluster lab = new LabCluster(LabCluster.findRoot(), labDir)) {
-            lab.journalSync(journalSync);
+        try (LabCluster lab = labOptions.cluster()) {
             lab.up();
             lab.startAdmitd();
             AtomicInteger done = new AtomicInteger();

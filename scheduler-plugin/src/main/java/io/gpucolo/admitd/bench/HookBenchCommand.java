@@ -39,11 +39,8 @@ public final class HookBenchCommand implements Callable<Integer> {
     @Option(names = "--block", defaultValue = "50", description = "submissions per block before switching (default: ${DEFAULT-VALUE})")
     int block;
 
-    @Option(names = "--journal-sync", defaultValue = "ALWAYS", description = "admitd's journal mode: ALWAYS or BATCHED (default: ${DEFAULT-VALUE})")
-    String journalSync;
-
-    @Option(names = "--lab", defaultValue = "/tmp/gpucolo-lab", description = "lab directory (default: ${DEFAULT-VALUE})")
-    Path labDir;
+    @CommandLine.Mixin
+    LabOptions labOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -54,8 +51,7 @@ public final class HookBenchCommand implements Callable<Integer> {
         if (jobs < 1 || block < 1) {
             throw new IllegalArgumentException("--jobs and --block must be positive");
         }
-        try (LabCluster lab = new LabCluster(LabCluster.findRoot(), labDir)) {
-            lab.journalSync(journalSync);
+        try (LabCluster lab = labOptions.cluster()) {
             lab.up();
             lab.startAdmitd();
             Path hook = lab.lab().resolve("etc/job_submit.lua");
@@ -83,12 +79,12 @@ public final class HookBenchCommand implements Callable<Integer> {
             Histogram hookHist = new Histogram(3);
             inHook.forEach(ms -> hookHist.recordValue(Math.max(1, Math.round(ms * 1000))));
             out.printf("machine: %d cores; lab %s; %d submissions per side, blocks of %d, alternating; journal %s%n",
-                    Runtime.getRuntime().availableProcessors(), labDir, jobs, block, journalSync);
+                    Runtime.getRuntime().availableProcessors(), labOptions.labDir, jobs, block, labOptions.journalSync);
             out.printf("sbatch without hook: p50 %.2f ms  p99 %.2f ms%n", ms(without, 50), ms(without, 99));
             out.printf("sbatch with hook:    p50 %.2f ms  p99 %.2f ms  (failed submissions: %d)%n", ms(with, 50), ms(with, 99), failed);
             out.printf("sbatch difference:   p50 %+.2f ms  p99 %+.2f ms (end to end, includes machine noise)%n",
                     ms(with, 50) - ms(without, 50), ms(with, 99) - ms(without, 99));
-            out.printf("admitd service time (accept to reply written, journal %s): %s%n", journalSync, served);
+            out.printf("admitd service time (accept to reply written, journal %s): %s%n", labOptions.journalSync, served);
             out.printf("inside slurmctld, whole hook incl. admitd round trip (%d samples): p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
                     inHook.size(), ms(hookHist, 50), ms(hookHist, 99), hookHist.getMaxValue() / 1000.0);
             out.printf("hook p50 added ms: %.3f%n", ms(hookHist, 50));
