@@ -50,23 +50,27 @@ final class Reconciler {
     void apply(List<SlurmJob> jobs) throws IOException {
         Map<String, SlurmJob> byJob = new HashMap<>();
         Map<String, SlurmJob> liveByDecision = new HashMap<>();
+        Map<String, SlurmJob> anyByDecision = new HashMap<>();
         Map<String, List<GpuId>> whole = new LinkedHashMap<>();
         for (SlurmJob j : jobs) {
             byJob.put(j.jobId(), j);
             String ac = j.adminComment();
-            if (!ac.startsWith("gpucolo:") || !j.live()) {
+            if (!ac.startsWith("gpucolo:")) {
                 continue;
             }
-            if (ac.startsWith("gpucolo:whole")) {
+            if (ac.startsWith("gpucolo:whole") && j.live()) {
                 whole.put("whole:" + j.jobId(), gpus(ac, j.jobId()));
             }
             Matcher m = ID.matcher(ac);
             if (m.find()) {
-                liveByDecision.put(m.group(1), j);
+                anyByDecision.put(m.group(1), j);         // ended jobs too: a job cancelled before it was seen
+                if (j.live()) {
+                    liveByDecision.put(m.group(1), j);
+                }
             }
         }
         lastSeen = Map.copyOf(byJob);
-        for (Map.Entry<String, SlurmJob> e : liveByDecision.entrySet()) {
+        for (Map.Entry<String, SlurmJob> e : anyByDecision.entrySet()) {
             Optional<Tracked> t = book.get(e.getKey());
             if (t.isPresent() && t.get().jobId().isEmpty()) {
                 desk.note(Map.of("kind", "bind", "id", e.getKey(), "job", e.getValue().jobId(),

@@ -195,7 +195,8 @@ class SlurmAdmissionTest {
         assertEquals(before, lab.field(pending, "TresPerNode"), lab.showJob(pending));
         assertTrue(lab.as("bob", "scontrol", "update", "JobId=" + pending, "JobName=renamed").ok());
         assertEquals("renamed", lab.field(pending, "JobName"));
-        assertTrue(lab.run(List.of("scontrol", "update", "JobId=" + pending, "AdminComment=checked-by-root")).ok());
+        assertTrue(lab.run(List.of("scontrol", "update", "JobId=" + pending, "TimeLimit=30")).ok());
+        assertEquals("00:30:00", lab.field(pending, "TimeLimit"));
         String plain = lab.submit("carol", "--begin=now+1hour");
         assertFalse(lab.as("carol", "scontrol", "update", "JobId=" + plain, "Comment=gpucolo:colocate share=50").ok());
         assertEquals(gres, lab.gres(train));
