@@ -35,11 +35,13 @@ public final class Datacenter {
     private TrainingPlacer placer;
     private Residents residents;
 
-    /** Told when inference tasks come and go (the admission mirror). */
+    /** Told when inference tasks come and go and when the load window changes (the admission mirror). */
     public interface Residents {
         void serviceArrived(int task, int gpu);
 
         void serviceLeft(int task, int gpu);
+
+        void loadWindow(long nowMs);
     }
     // per GPU
     int[] head;
@@ -127,6 +129,11 @@ public final class Datacenter {
         return openTotal;
     }
 
+    /** Slots of the shared pool (pool 0) now: the GPUs an inference task may open without the pool growing. */
+    int sharedSlots() {
+        return pools[0].slots();
+    }
+
     public int waitingTasks() {
         int w = 0;
         for (IntQueue q : waiting) {
@@ -172,9 +179,12 @@ public final class Datacenter {
         boolean inf = t.isInference(i);
         if (!inf && placer != null) {
             int g = placer.place(i, nowMs);
-            if (g >= 0) {
+            if (g >= 0 && (pools[g & 1].isOpen(g >> 1) || openTotal < cap)) {
                 place(i, g, nowMs);
                 return true;
+            }
+            if (g >= 0) {
+                placer.released(i);     // admitted onto an unopened GPU of a full cluster: it cannot be bought
             }
         }
         boolean whole = kind.wholeGpu(inf);
@@ -350,6 +360,9 @@ public final class Datacenter {
     /** The load window changed: new rates for every inference task, and its GPU re-evaluated. */
     public void loadStep(long nowMs) {
         factorAt(nowMs);
+        if (residents != null) {
+            residents.loadWindow(nowMs);
+        }
         for (int g = 0; g < head.length; g++) {
             if (nInf[g] == 0) {
                 continue;
