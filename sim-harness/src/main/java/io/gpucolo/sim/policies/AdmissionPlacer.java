@@ -50,6 +50,8 @@ public final class AdmissionPlacer implements TrainingPlacer, Datacenter.Residen
     private final long gpuMemMiB;
     private final int batch;
     private final int[] granted;
+    /** Job id in the mirror of each task while it is there ("i" + task for a service, "t" + task for a guest). */
+    private final String[] jobIds;
     private final Map<Long, InferenceService> serviceRecords = new HashMap<>();
     private ClusterState state;
     private GpuId[] ids = new GpuId[0];
@@ -65,6 +67,7 @@ public final class AdmissionPlacer implements TrainingPlacer, Datacenter.Residen
         this.gpuMemMiB = gpuMemMiB;
         this.batch = batch;
         this.granted = new int[dc.t.size()];
+        this.jobIds = new String[dc.t.size()];
         this.state = mirror(Math.max(1, Math.min(initialGpus, dc.sharedSlots())));
         dc.residents(this);
     }
@@ -112,7 +115,7 @@ public final class AdmissionPlacer implements TrainingPlacer, Datacenter.Residen
             return -1;
         }
         for (ResidentService r : state.at(g >> 1).services()) {
-            if (r.jobId().equals("i" + task)) {
+            if (r.jobId().equals(jobIds[task])) {
                 return r.load().requestsPerSecond();
             }
         }
@@ -122,7 +125,8 @@ public final class AdmissionPlacer implements TrainingPlacer, Datacenter.Residen
     @Override
     public int place(int task, long nowMs) {
         decisions++;
-        TrainingRequest r = new TrainingRequest("t" + task, "sim", dc.t.share(task), Math.max(1, dc.t.memoryMiB(task)),
+        String id = "t" + task;
+        TrainingRequest r = new TrainingRequest(id, "sim", dc.t.share(task), Math.max(1, dc.t.memoryMiB(task)),
                 Duration.ofSeconds(Math.max(1, dc.t.duration(task))), true, "", "", "");
         chosen = -1;
         Decision d = admission.admit(r, state, (req, p) -> {
@@ -132,6 +136,7 @@ public final class AdmissionPlacer implements TrainingPlacer, Datacenter.Residen
         });
         if (d instanceof Decision.Admit && chosen >= 0) {
             admitted++;
+            jobIds[task] = id;
             return chosen * 2;
         }
         return -1;
@@ -145,8 +150,9 @@ public final class AdmissionPlacer implements TrainingPlacer, Datacenter.Residen
     @Override
     public void released(int task) {
         if (granted[task] > 0) {
-            state.removeGuest("t" + task);
+            state.removeGuest(jobIds[task]);
             granted[task] = 0;
+            jobIds[task] = null;
         }
     }
 
@@ -159,13 +165,15 @@ public final class AdmissionPlacer implements TrainingPlacer, Datacenter.Residen
         if (slot >= ids.length) {
             rebuild(Math.min(dc.sharedSlots(), Math.max(slot + 1, 2 * ids.length)));
         }
-        state.addService(ids[slot], new ResidentService("i" + task, record(task), load(task)));
+        jobIds[task] = "i" + task;
+        state.addService(ids[slot], new ResidentService(jobIds[task], record(task), load(task)));
     }
 
     @Override
     public void serviceLeft(int task, int gpu) {
         if ((gpu & 1) == 0) {
-            state.removeService("i" + task);
+            state.removeService(jobIds[task]);
+            jobIds[task] = null;
         }
     }
 
@@ -178,7 +186,7 @@ public final class AdmissionPlacer implements TrainingPlacer, Datacenter.Residen
         for (int slot = 0; slot < ids.length; slot++) {
             for (int i = dc.head[slot * 2]; i >= 0; i = dc.next[i]) {
                 if (dc.t.isInference(i)) {
-                    state.updateLoad("i" + i, load(i));
+                    state.updateLoad(jobIds[i], load(i));
                 }
             }
         }
@@ -194,7 +202,7 @@ public final class AdmissionPlacer implements TrainingPlacer, Datacenter.Residen
     private InferenceService record(int task) {
         int s = dc.service[task];
         long mem = Math.max(1, dc.t.memoryMiB(task));
-        long key = ((long) s << 56) | ((long) dc.t.share(task) << 40) | mem;
+        long key = (mem * 128 + dc.t.share(task)) * 64 + s;      // distinct small keys: no hash collisions
         InferenceService rec = serviceRecords.get(key);
         if (rec == null) {
             String model = dc.plant.services().get(s);
