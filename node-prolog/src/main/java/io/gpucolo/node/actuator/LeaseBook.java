@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The lease state file: one pause-target key per line for everything noded has stopped and not yet resumed. Rewritten
+ * The lease state file: one pause-target key per line for everything noded has stopped and not yet explicitly
+ * resumed (a target being duty-cycled stays listed between its stops; resuming a running process is harmless). Rewritten
  * atomically (temp file + rename) on every change, so a later noded (or the epilog) finds exactly what a dead one left
  * stopped. Keep it on tmpfs ({@code /run/gpucolo/leases}): it only matters until the node reboots.
  */

@@ -126,9 +126,15 @@ public final class LeaseGuard implements AutoCloseable {
         return book.keys();
     }
 
+    /**
+     * Lease end: resume, but keep the target in the state file (the duty cycle stops it again next period; a running
+     * process listed there is harmless, and not rewriting the file twice a period halves the loop's I/O). An explicit
+     * {@link #resume} removes it.
+     */
     private void expire(PauseTarget target) {
         try {
-            resume(target);
+            expiries.remove(target.key());
+            Pauser.apply(target, false, signaller);
         } catch (IOException e) {
             LOG.error("lease expired but resuming {} failed: {}", target.key(), e.getMessage());
         }

@@ -248,7 +248,7 @@ public final class Noded implements AutoCloseable {
         root.put("laws", config.laws().name());
         root.put("metricsPort", metricsPort());
         root.put("pushPort", pushPort());
-        ArrayNode leases = root.putArray("stopped");
+        ArrayNode leases = root.putArray("leased");
         guard.held().forEach(leases::add);
         ArrayNode arr = root.putArray("gpus");
         synchronized (gpus) {

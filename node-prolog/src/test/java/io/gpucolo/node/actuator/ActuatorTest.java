@@ -87,6 +87,8 @@ class ActuatorTest {
             assertEquals('T', await(p.pid(), 'T'));
             assertEquals(List.of("pids:" + p.pid()), Files.readAllLines(state));
             assertNotEquals('T', await(p.pid(), '!'));          // nobody resumed it but the lease
+            assertEquals(List.of("pids:" + p.pid()), Files.readAllLines(state));   // kept while cycling
+            guard.resume(t);
             assertEquals(List.of(), Files.readAllLines(state));
         }
     }
