@@ -74,12 +74,12 @@ final class ControlServer implements AutoCloseable {
         try (ch) {
             UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
             String user = peer.user().getName();
+            String line = readLine(ch);   // read first, so a refused client gets its answer rather than a broken pipe
             if (!allowedUsers.contains(user)) {
                 LOG.warn("control socket {}: refused peer user '{}' (allowed: {})", path, user, allowedUsers);
                 reply(ch, Wire.Reply.error("user '" + user + "' may not control noded (allowed: " + allowedUsers + ")"));
                 return;
             }
-            String line = readLine(ch);
             Wire.Reply reply;
             if (line == null) {
                 reply = Wire.Reply.error("no complete request line within " + READ_DEADLINE_MS + " ms and " + Wire.MAX_LINE + " bytes");

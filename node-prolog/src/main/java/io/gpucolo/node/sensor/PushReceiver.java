@@ -32,6 +32,7 @@ public final class PushReceiver implements AutoCloseable {
     private final DatagramChannel channel;
     private final Map<String, Recorder> recorders = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
     private final Thread thread;
     private volatile long lastWarnNanos;
 
@@ -87,6 +88,11 @@ public final class PushReceiver implements AutoCloseable {
         };
     }
 
+    /** Latencies recorded so far. */
+    public long accepted() {
+        return accepted.get();
+    }
+
     /** Lines dropped so far (malformed, or for a service nobody registered). */
     public long dropped() {
         return dropped.get();
@@ -129,6 +135,7 @@ public final class PushReceiver implements AutoCloseable {
                 continue;
             }
             r.recordValue(Math.max(1, Math.round(ms * 1000)));
+            accepted.incrementAndGet();
         }
     }
 

@@ -19,19 +19,12 @@ class PushReceiverTest {
         }
     }
 
-    private static ServiceLatency readWhen(LatencySensor sensor, long count) throws Exception {
-        ServiceLatency acc = null;
-        long seen = 0;
-        for (int i = 0; i < 200 && seen < count; i++) {
-            ServiceLatency w = sensor.read();
-            if (w.hasData()) {
-                acc = w;
-                seen += w.count();
-            } else {
-                Thread.sleep(10);
-            }
+    /** Waits until the receiver has handled {@code lines} lines (recorded or dropped), then reads one window. */
+    private static ServiceLatency readAfter(PushReceiver r, LatencySensor sensor, long lines) throws Exception {
+        for (int i = 0; i < 300 && r.accepted() + r.dropped() < lines; i++) {
+            Thread.sleep(10);
         }
-        return acc;
+        return sensor.read();
     }
 
     @Test
@@ -43,7 +36,7 @@ class PushReceiverTest {
                 b.append("resnet ").append(i).append('\n');     // 1..100 ms
             }
             send(r.port(), b.toString());
-            ServiceLatency w = readWhen(sensor, 100);
+            ServiceLatency w = readAfter(r, sensor, 100);
             assertEquals(100, w.count());
             assertEquals(99.0, w.p99Ms(), 0.1);                 // HdrHistogram, 3 significant digits
             assertEquals(50.5, w.meanMs(), 0.1);
@@ -56,7 +49,7 @@ class PushReceiverTest {
         try (PushReceiver r = new PushReceiver(0)) {
             LatencySensor sensor = r.sensor("resnet", 20);
             send(r.port(), "resnet abc\nbert 5\nresnet -1\njunk\nresnet 7\n");
-            ServiceLatency w = readWhen(sensor, 1);
+            ServiceLatency w = readAfter(r, sensor, 5);
             assertEquals(1, w.count());
             assertEquals(7.0, w.p99Ms(), 0.01);
             assertEquals(4, r.dropped());
