@@ -11,12 +11,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gpucolo bench burst-control}: the node controller under an inference burst, on the emulated GPU with real
+ * {@code gpucolo bench burst}: the node controller under an inference burst, on the emulated GPU with real
  * stand-in processes. Batch 1 runs, at once on four emulated GPUs: no control, the paper's inner loop alone, MPS
  * share changes alone, and ours. Batch 2 runs four static duty cycles with the same SLO to find the best fixed split
  * that meets it. The last three lines are ours: violation windows %, recovery inner periods, training vs best static %.
  */
-@Command(name = "burst-control", mixinStandardHelpOptions = true,
+@Command(name = "burst", mixinStandardHelpOptions = true,
         description = "Node controller under a 2x inference burst on the emulated GPU: no control, paper inner, MPS alone, ours.")
 public final class BurstControlCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -48,12 +48,12 @@ public final class BurstControlCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (!(rate > 0) || !(calibrate >= 5) || !(step > calibrate) || !(burst > 0) || !(end > step + burst)
                 || statics.isEmpty() || statics.size() > 4 || statics.stream().anyMatch(d -> !(d > 0 && d < 1))) {
-            spec.commandLine().getErr().println("gpucolo bench burst-control: need rate > 0, calibrate >= 5, "
+            spec.commandLine().getErr().println("gpucolo bench burst: need rate > 0, calibrate >= 5, "
                     + "calibrate < step, step + burst < end, 1..4 static duties in (0, 1)");
             return 2;
         }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("gpucolo-burst-");
-        out.printf(Locale.ROOT, "burst-control: base %.0f req/s, doubled at %.0f s for %.0f s; work dir %s%n", rate, step, burst, work);
+        out.printf(Locale.ROOT, "burst: base %.0f req/s, doubled at %.0f s for %.0f s; work dir %s%n", rate, step, burst, work);
         out.flush();
         BurstBench.Timeline tl = new BurstBench.Timeline(calibrate, step, burst, end, rate);
         double[] cal = new double[2];

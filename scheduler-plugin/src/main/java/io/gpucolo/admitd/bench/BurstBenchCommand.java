@@ -23,12 +23,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gpucolo bench burst [--kill]}: 4 users submit co-location jobs concurrently with {@code sbatch} while
+ * {@code gpucolo bench submit-burst [--kill]}: 4 users submit co-location jobs concurrently with {@code sbatch} while
  * {@code squeue} is polled; with {@code --kill}, admitd is killed with SIGKILL half-way and restarted. Then
  * every accepted job must be in Slurm (none lost), carry one decision id (no duplicate) or the fail-open mark,
  * and every acknowledged decision must be in the store's audit log.
  */
-@Command(name = "burst", mixinStandardHelpOptions = true,
+@Command(name = "submit-burst", mixinStandardHelpOptions = true,
         description = "4 concurrent users submit a burst through the hook (optionally kill -9 admitd mid-burst).")
 public final class BurstBenchCommand implements Callable<Integer> {
     private static final Pattern ID = Pattern.compile(" id=(d[0-9]+)");
@@ -49,7 +49,7 @@ public final class BurstBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (!LabCluster.isRoot(spec.commandLine().getErr(), "burst")) {
+        if (!LabCluster.isRoot(spec.commandLine().getErr(), "submit-burst")) {
             return 2;
         }
         try (LabCluster lab = labOptions.cluster()) {
@@ -174,7 +174,7 @@ public final class BurstBenchCommand implements Callable<Integer> {
         out.printf("lost jobs %d, duplicate decisions %d, acknowledged decisions missing from the audit log %d%n",
                 lost, duplicates, missing);
         boolean ok = lost == 0 && duplicates == 0 && missing == 0 && undecided == 0 && squeueFailures == 0;
-        out.printf("%s: %d lost, %d duplicate, %d missing from store, squeue p99 %.1f ms%n", kill ? "burst kill -9" : "burst",
+        out.printf("%s: %d lost, %d duplicate, %d missing from store, squeue p99 %.1f ms%n", kill ? "submit-burst kill -9" : "submit-burst",
                 lost, duplicates, missing, squeue.getValueAtPercentile(99) / 1000.0);
         out.flush();
         return ok ? 0 : 1;
