@@ -214,7 +214,7 @@ public final class Datacenter {
     }
 
     /** Candidates ours examines for an inference task before opening a GPU. */
-    static final int SLO_AWARE_TRIES = 8;
+    static final int SLO_AWARE_TRIES = 32;
 
     /** Whether every inference task on {@code g}, and {@code i} itself, would meet its p99 SLO with {@code i} added. */
     private boolean inferenceFits(int i, int g) {
@@ -425,17 +425,27 @@ public final class Datacenter {
 
     /** Re-evaluates the latency of every inference task on {@code g} and books SLO violation time. */
     void evaluate(int g, long nowMs) {
+        boolean sloAware = kind == PolicyKind.HEADROOM && (g & 1) == 0;
         if (nInf[g] == 0) {
+            if (sloAware && pools[0].isOpen(g >> 1)) {
+                pools[0].block(g >> 1, false);
+            }
             return;
         }
         int tp = nTrain[g] == 0 ? 0 : trainPct[g];
         double worst = 0;
+        boolean roomy = true;
         for (int i = head[g]; i >= 0; i = next[i]) {
             if (!t.isInference(i)) {
                 continue;
             }
             int e = plant.colocated(service[i], rate[i], nInf[g] - 1, tp, duty[g]);
             worst = Math.max(worst, slo.observe(i, plant.p99Ms(e), plant.meanMs(e), nowMs));
+            roomy = roomy && (!sloAware || plant.p99Ms(plant.colocated(service[i], rate[i], nInf[g], tp, duty[g])) <= slo.sloP99[i]);
+        }
+        if (sloAware) {
+            // ours' inference search skips GPUs whose residents would not keep their p99 SLO with one more process
+            pools[0].block(g >> 1, !roomy);
         }
         if (nTrain[g] > 0) {
             int s = rec.sampleSlot(g);

@@ -17,6 +17,7 @@ public final class FirstFitIndex {
     private int[] freeShare;
     private int[] freeMem;
     private boolean[] open;
+    private boolean[] blocked;
     private final BitSet closed = new BitSet();
     private final int fullMem;
     private int openCount;
@@ -39,6 +40,7 @@ public final class FirstFitIndex {
         freeShare = new int[slots];
         freeMem = new int[slots];
         open = new boolean[slots];
+        blocked = new boolean[slots];
         closed.set(0, slots);
         fullMem = memMiB;
     }
@@ -58,6 +60,7 @@ public final class FirstFitIndex {
         freeShare = java.util.Arrays.copyOf(fs, slots);
         freeMem = java.util.Arrays.copyOf(fm, slots);
         open = java.util.Arrays.copyOf(op, slots);
+        blocked = java.util.Arrays.copyOf(blocked, slots);
         closed.set(old, slots);
         for (int i = 0; i < old; i++) {
             update(i);
@@ -107,6 +110,7 @@ public final class FirstFitIndex {
     public void take(int slot, int share, int memMiB) {
         if (!open[slot]) {
             open[slot] = true;
+            blocked[slot] = false;
             closed.clear(slot);
             freeShare[slot] = 100;
             freeMem[slot] = fullMem;
@@ -123,10 +127,22 @@ public final class FirstFitIndex {
         freeMem[slot] += memMiB;
         if (empty) {
             open[slot] = false;
+            blocked[slot] = false;
             closed.set(slot);
             openCount--;
         }
         update(slot);
+    }
+
+    /**
+     * Hides an open slot from {@link #findOpen} (or shows it again) without closing it: a GPU that may take no
+     * further task of the kind searched for, whatever its free share (ours: its inference would miss an SLO).
+     */
+    public void block(int slot, boolean hide) {
+        if (blocked[slot] != hide) {
+            blocked[slot] = hide;
+            update(slot);
+        }
     }
 
     public int freeShare(int slot) {
@@ -135,8 +151,9 @@ public final class FirstFitIndex {
 
     private void update(int slot) {
         int n = slot + leaves;
-        maxShare[n] = open[slot] ? freeShare[slot] : -1;
-        maxMem[n] = open[slot] ? freeMem[slot] : -1;
+        boolean offered = open[slot] && !blocked[slot];
+        maxShare[n] = offered ? freeShare[slot] : -1;
+        maxMem[n] = offered ? freeMem[slot] : -1;
         for (n >>>= 1; n >= 1; n >>>= 1) {
             maxShare[n] = Math.max(maxShare[2 * n], maxShare[2 * n + 1]);
             maxMem[n] = Math.max(maxMem[2 * n], maxMem[2 * n + 1]);

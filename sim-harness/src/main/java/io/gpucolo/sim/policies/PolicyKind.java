@@ -13,8 +13,9 @@ import java.util.Locale;
  *       share), training gets whole GPUs;</li>
  *   <li>{@code first-fit}: every task first-fit on (share, memory), training runs at its requested share, no control;</li>
  *   <li>{@code gpucolo-paper}: first-fit plus the paper's two-tier control (4 s / 100 s, mean latency, fixed gains);</li>
- *   <li>{@code headroom}: ours: inference first-fit, training placed by the admission pipeline's headroom
- *       policy (tail-latency SLO, forecast-free here), with our inner (1 s, p99, online RLS) and outer laws.</li>
+ *   <li>{@code headroom}: ours: inference SLO-aware first-fit, training placed by the admission pipeline's headroom
+ *       policy (tail-latency SLO, services planned at the forecast load), with our inner (1 s, p99, online RLS) and
+ *       outer laws.</li>
  * </ul>
  */
 public enum PolicyKind {
