@@ -25,6 +25,9 @@ public final class MemoLatencyModel implements LatencyModel {
 
     private final LatencyModel model;
     private final List<String> names = new ArrayList<>();
+    private final List<String> known = new ArrayList<>();
+    private String lastName;
+    private int lastIndex;
     private long[] rates = new long[1 << 12];
     private long[] packed = new long[1 << 12];
     private LatencyEstimate[] answers = new LatencyEstimate[1 << 12];
@@ -83,6 +86,18 @@ public final class MemoLatencyModel implements LatencyModel {
 
     /** Index of a name (models and GPU models share one list), or -1 past 255 names. */
     private int index(String name) {
+        if (name == lastName) {
+            return lastIndex;
+        }
+        int found = find(name);
+        if (found >= 0) {
+            lastName = name;
+            lastIndex = found;
+        }
+        return found;
+    }
+
+    private int find(String name) {
         for (int i = 0; i < names.size(); i++) {
             String n = names.get(i);
             if (n == name || n.equals(name)) {
@@ -127,9 +142,19 @@ public final class MemoLatencyModel implements LatencyModel {
         return model.soloBatchLatencyMs(modelName, gpuModel, batch);
     }
 
+    /** Remembered too: whether the model knows a name does not change. */
     @Override
     public boolean knows(String modelName) {
-        return model.knows(modelName);
+        for (String k : known) {
+            if (k == modelName) {
+                return true;
+            }
+        }
+        boolean yes = model.knows(modelName);
+        if (yes && known.size() < 256) {
+            known.add(modelName);
+        }
+        return yes;
     }
 
     /** Questions the wrapped model answered (not remembered ones). */
