@@ -68,6 +68,11 @@ public final class Datacenter {
     final SloLedger slo;
     private long window = Long.MIN_VALUE;
     private double factor = 1;
+    /**
+     * The load factor ours places inference for: the series' peak, so that a packing that keeps every p99 SLO keeps
+     * it at any hour of the day (a flat load's peak is its nominal rate, so flat runs place at the load they carry).
+     */
+    private final double peakFactor;
 
     /**
      * @param capacity    most GPUs open at once (a real cluster), or 0 for unlimited (opened on demand)
@@ -85,6 +90,7 @@ public final class Datacenter {
         this.memMiB = memMiB;
         this.cap = capacity <= 0 ? Integer.MAX_VALUE : capacity;
         this.provisioned = provision;
+        this.peakFactor = load.peak();
         int n = t.size();
         pools = new FirstFitIndex[kind.pools()];
         waiting = new IntQueue[kind.pools()];
@@ -216,16 +222,24 @@ public final class Datacenter {
     /** Candidates ours examines for an inference task before opening a GPU. */
     static final int SLO_AWARE_TRIES = 32;
 
-    /** Whether every inference task on {@code g}, and {@code i} itself, would meet its p99 SLO with {@code i} added. */
+    /** Rate step of inference task {@code j} at the series' peak (what ours places inference for). */
+    private int placementRate(int j) {
+        return plant.rateStep(service[j], t.share(j), peakFactor);
+    }
+
+    /**
+     * Whether every inference task on {@code g}, and {@code i} itself, would meet its p99 SLO with {@code i} added,
+     * at the series' peak load.
+     */
     private boolean inferenceFits(int i, int g) {
         int others = nInf[g];
         int tp = nTrain[g] == 0 ? 0 : trainPct[g];
-        int e = plant.colocated(service[i], plant.rateStep(service[i], t.share(i), factor), others, tp, duty[g]);
+        int e = plant.colocated(service[i], placementRate(i), others, tp, duty[g]);
         if (plant.p99Ms(e) > slo.sloP99[i]) {
             return false;
         }
         for (int j = head[g]; j >= 0; j = next[j]) {
-            if (t.isInference(j) && plant.p99Ms(plant.colocated(service[j], rate[j], others, tp, duty[g])) > slo.sloP99[j]) {
+            if (t.isInference(j) && plant.p99Ms(plant.colocated(service[j], placementRate(j), others, tp, duty[g])) > slo.sloP99[j]) {
                 return false;
             }
         }
@@ -441,7 +455,7 @@ public final class Datacenter {
             }
             int e = plant.colocated(service[i], rate[i], nInf[g] - 1, tp, duty[g]);
             worst = Math.max(worst, slo.observe(i, plant.p99Ms(e), plant.meanMs(e), nowMs));
-            roomy = roomy && (!sloAware || plant.p99Ms(plant.colocated(service[i], rate[i], nInf[g], tp, duty[g])) <= slo.sloP99[i]);
+            roomy = roomy && (!sloAware || plant.p99Ms(plant.colocated(service[i], placementRate(i), nInf[g], tp, duty[g])) <= slo.sloP99[i]);
         }
         if (sloAware) {
             // ours' inference search skips GPUs whose residents would not keep their p99 SLO with one more process
