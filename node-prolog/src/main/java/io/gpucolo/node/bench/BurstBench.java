@@ -50,12 +50,12 @@ final class BurstBench {
     }
 
     /**
-     * Runs the scenarios; {@code slo} NaN means "calibrate": the SLO becomes 1.2 × the median of the 1-s window p99s
-     * seen in the second half of the calibration, with training free at base load (the service runs at its SLO next
-     * to training).
+     * Runs the scenarios; {@code slo} NaN means "calibrate": the SLO becomes {@code sloFactor} × the median of the
+     * 1-s window p99s seen in the second half of the calibration, with training free at base load (the service runs
+     * at its SLO next to training).
      * Returns the results and, through {@code calibration}, the SLO and mean/p99 ratio used.
      */
-    List<Result> run(List<Scenario> scenarios, double slo, double meanOverP99, double[] calibration)
+    List<Result> run(List<Scenario> scenarios, double slo, double meanOverP99, double[] calibration, double sloFactor)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path schedule = dir.resolve("schedule");
@@ -98,7 +98,7 @@ final class BurstBench {
                     ratio += c[1] / n;
                 }
                 p99s.sort(null);
-                slo = 1.2 * p99s.get(p99s.size() / 2);
+                slo = sloFactor * p99s.get(p99s.size() / 2);
                 meanOverP99 = ratio;
             }
             calibration[0] = slo;

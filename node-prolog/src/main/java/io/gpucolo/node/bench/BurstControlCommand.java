@@ -40,15 +40,19 @@ public final class BurstControlCommand implements Callable<Integer> {
     @Option(names = "--static", split = ",", description = "static duty cycles of batch 2 (default: ${DEFAULT-VALUE})")
     List<Double> statics = List.of(0.2, 0.4, 0.6, 0.8);
 
+    @Option(names = "--slo-factor", description = "SLO = this factor x the median 1-s window p99 of the calibration, "
+            + "with training free at base load (default: ${DEFAULT-VALUE})")
+    double sloFactor = 1.2;
+
     @Option(names = "--dir", description = "work directory for logs and traces (default: a new temp dir)")
     Path dir;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (!(rate > 0) || !(calibrate >= 5) || !(step > calibrate) || !(burst > 0) || !(end > step + burst)
+        if (!(rate > 0) || !(sloFactor >= 1) || !(calibrate >= 5) || !(step > calibrate) || !(burst > 0) || !(end > step + burst)
                 || statics.isEmpty() || statics.size() > 4 || statics.stream().anyMatch(d -> !(d > 0 && d < 1))) {
-            spec.commandLine().getErr().println("gpucolo bench burst: need rate > 0, calibrate >= 5, "
+            spec.commandLine().getErr().println("gpucolo bench burst: need rate > 0, slo-factor >= 1, calibrate >= 5, "
                     + "calibrate < step, step + burst < end, 1..4 static duties in (0, 1)");
             return 2;
         }
@@ -58,9 +62,9 @@ public final class BurstControlCommand implements Callable<Integer> {
         BurstBench.Timeline tl = new BurstBench.Timeline(calibrate, step, burst, end, rate);
         double[] cal = new double[2];
         List<BurstBench.Result> main = new BurstBench(work.resolve("batch1"), tl, out)
-                .run(List.of(Scenario.none(), Scenario.paperInner(), Scenario.mpsOnly(), Scenario.ours()), Double.NaN, 0, cal);
+                .run(List.of(Scenario.none(), Scenario.paperInner(), Scenario.mpsOnly(), Scenario.ours()), Double.NaN, 0, cal, sloFactor);
         List<BurstBench.Result> fixed = new BurstBench(work.resolve("batch2"), tl, out)
-                .run(statics.stream().map(Scenario::fixed).toList(), cal[0], cal[1], new double[2]);
+                .run(statics.stream().map(Scenario::fixed).toList(), cal[0], cal[1], new double[2], sloFactor);
         for (BurstBench.Result r : main) {
             print(out, r);
         }
