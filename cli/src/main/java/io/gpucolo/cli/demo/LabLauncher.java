@@ -51,22 +51,17 @@ final class LabLauncher {
                 copyTree(src, dst);
                 entries.add(dst.toAbsolutePath().toString());
             }
-            // bin/gpucolo itself (packed into the jar) picks the JVM options and entry point; the wrapper only
-            // points it at this copy of the classpath and at this JVM
-            Path real = bin.resolve("gpucolo-launcher");
-            try (var in = LabLauncher.class.getResourceAsStream("gpucolo")) {
-                if (in == null) {
-                    throw new IOException("bin/gpucolo is missing from this build's classpath");
-                }
-                Files.copy(in, real, StandardCopyOption.REPLACE_EXISTING);
-            }
-            Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwxr-xr-x"));
             Path launcher = bin.resolve("gpucolo");
+            String java = shQuote(javaBin());
+            String cp = shQuote(String.join(File.pathSeparator, entries));
+            // as bin/gpucolo: hooks start lean (C1 only, no picocli scan), daemons get the full JIT
             String script = "#!/bin/sh\n# written by gpucolo demo: this build's launcher for the lab's hooks and jobs\n"
-                    + "GPUCOLO_CLASSPATH=" + shQuote(String.join(File.pathSeparator, entries)) + "\n"
-                    + "GPUCOLO_JAVA=" + shQuote(javaBin()) + "\n"
-                    + "export GPUCOLO_CLASSPATH GPUCOLO_JAVA\n"
-                    + "exec " + shQuote(real.toAbsolutePath().toString()) + " \"$@\"\n";
+                    + "case \"${1:-}\" in\n"
+                    + "  prolog|epilog|taskprolog) exec " + java + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp "
+                    + cp + " io.gpucolo.node.hooks.HooksMain \"$@\" ;;\n"
+                    + "  emu-mps-control|status) exec " + java + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp "
+                    + cp + " io.gpucolo.cli.Main \"$@\" ;;\n"
+                    + "esac\nexec " + java + " -Xshare:auto -cp " + cp + " io.gpucolo.cli.Main \"$@\"\n";
             Files.writeString(launcher, script, StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
             makeReadable(lab);
