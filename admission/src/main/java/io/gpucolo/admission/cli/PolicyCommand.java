@@ -6,7 +6,7 @@ import io.gpucolo.admission.policy.LoadResult;
 import io.gpucolo.admission.policy.LoadedPolicy;
 import io.gpucolo.admission.policy.Policy;
 import io.gpucolo.admission.policy.PolicyLoader;
-import io.gpucolo.admission.policy.Problem;
+import io.gpucolo.admission.yaml.Problem;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

@@ -12,7 +12,7 @@ import io.gpucolo.admission.policy.LatencyFloor;
 import io.gpucolo.admission.policy.LoadResult;
 import io.gpucolo.admission.policy.Policy;
 import io.gpucolo.admission.policy.PolicyLoader;
-import io.gpucolo.admission.policy.Problem;
+import io.gpucolo.admission.yaml.Problem;
 import io.gpucolo.admission.state.ClusterState;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -9,9 +9,12 @@ import io.gpucolo.admission.model.ServiceLoad;
 import io.gpucolo.admission.state.ClusterState;
 import io.gpucolo.admission.state.Guest;
 import io.gpucolo.admission.state.ResidentService;
-import java.io.IOException;
+import io.gpucolo.admission.yaml.Diagnostics;
+import io.gpucolo.admission.yaml.DocumentKind;
+import io.gpucolo.admission.yaml.Problem;
+import io.gpucolo.admission.yaml.Section;
+import io.gpucolo.admission.yaml.YamlSource;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,37 +22,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.Mark;
 
 /**
  * Reads a cluster-state file (YAML; {@code etc/cluster.yaml.example} documents the format): the nodes, their
  * GPUs, the inference services resident on each GPU with their load, and the training guests already placed.
  * Used by {@code gpucolo explain} for dry runs. Services are those of the policy plus any declared under
- * {@code services:} here. Every problem is reported as {@code FILE:LINE:COLUMN: message}.
+ * {@code services:} here. The file is read with the policy file's hardened reader ({@link YamlSource}, {@link Section}):
+ * every problem is reported, each as {@code FILE:LINE:COLUMN: message}.
  */
 public final class ClusterFile {
-    static final int MAX_BYTES = 4 << 20;
-    private static final Set<String> TOP = Set.of("services", "nodes");
-    private static final Set<String> SERVICE = Set.of("name", "model", "slo_p99_ms", "memory_mib", "allowed_users",
-            "nominal_load");
-    private static final Set<String> LOAD = Set.of("requests_per_second", "batch");
-    private static final Set<String> NODE = Set.of("name", "partitions", "gpus");
-    private static final Set<String> GPU = Set.of("model", "memory_mib", "sm_count", "services", "guests");
-    private static final Set<String> RESIDENT = Set.of("job", "service", "load");
-    private static final Set<String> GUEST = Set.of("job", "owner", "share_percent", "memory_mib", "restartable");
+    /** A cluster file: at most 4 MiB, a mapping of services and nodes. */
+    public static final DocumentKind KIND = new DocumentKind("cluster file", 4 << 20, "a mapping of services: and nodes:",
+            "expected nodes: with their GPUs (see etc/cluster.yaml.example)");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final String NAME_TEXT = "a name (letters, digits, '.', '_', '-')";
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9._-]{1,64}|\\*");
+    private static final Pattern JOB = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final long MAX_MIB = 1L << 24;
 
-    private final String file;
-    private final List<String> problems = new ArrayList<>();
+    private final Diagnostics diag;
     private final Map<String, InferenceService> services = new LinkedHashMap<>();
     private final Set<String> jobs = new HashSet<>();
     private final List<Placing> placements = new ArrayList<>();
     private final Map<GpuId, Mark> gpuMarks = new LinkedHashMap<>();
 
     /** One resident or guest to put on the state once the inventory is built, with where it was written. */
-    private record Placing(Mark at, java.util.function.Consumer<ClusterState> add) { }
+    private record Placing(Mark at, Consumer<ClusterState> add) { }
 
     private ClusterFile(String file, List<InferenceService> known) {
-        this.file = file;
+        this.diag = new Diagnostics(file);
         for (InferenceService s : known) {
             services.put(s.name(), s);
         }
@@ -65,233 +69,208 @@ public final class ClusterFile {
      * @throws InventoryException listing every problem
      */
     public static Contents read(Path path, List<InferenceService> policyServices) {
-        byte[] bytes;
-        try {
-            if (Files.size(path) > MAX_BYTES) {
-                throw new InventoryException(List.of(path + ":1:1: file is larger than " + MAX_BYTES + " bytes"));
-            }
-            bytes = Files.readAllBytes(path);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new InventoryException(List.of(path + ":1:1: no such file"));
-        } catch (IOException e) {
-            throw new InventoryException(List.of(path + ":1:1: cannot read: " + e.getMessage()));
+        ClusterFile f = new ClusterFile(path.toString(), policyServices);
+        byte[] bytes = YamlSource.read(path, f.diag, KIND);
+        if (bytes == null) {
+            throw f.failure();
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new InventoryException(List.of(path + ":1:1: not UTF-8 text; save the file as UTF-8"));
-        }
-        return parse(text, path.toString(), policyServices);
+        return f.parse(bytes);
     }
 
     /** Reads cluster-file text; {@code name} is the file name used in messages. */
     public static Contents parse(String text, String name, List<InferenceService> policyServices) {
-        return new ClusterFile(name, policyServices).parse(text);
+        return new ClusterFile(name, policyServices).parse(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private Contents parse(String text) {
-        org.yaml.snakeyaml.nodes.Node root = YamlMap.compose(text, file, MAX_BYTES);
-        YamlMap top = YamlMap.of(root, "a cluster file", TOP, file, problems);
-        if (top == null) {
-            throw new InventoryException(problems);
+    private Contents parse(byte[] bytes) {
+        org.yaml.snakeyaml.nodes.Node root = YamlSource.parse(bytes, diag, KIND);
+        Section top = diag.clean() ? Section.root(root, diag, KIND) : null;
+        if (!diag.clean()) {
+            throw failure();
         }
         List<InferenceService> declared = new ArrayList<>();
-        for (org.yaml.snakeyaml.nodes.Node n : top.list("services")) {
-            service(n, declared);
+        for (Section s : top.sections("services")) {
+            service(s, declared);
         }
         List<Node> nodes = new ArrayList<>();
-        List<org.yaml.snakeyaml.nodes.Node> nodeItems = top.list("nodes");
-        if (nodeItems.isEmpty() && problems.isEmpty()) {
-            top.report(top.mark("nodes"), "a cluster file needs a non-empty 'nodes' list");
+        List<Section> nodeItems = top.sections("nodes");
+        top.finish();
+        if (nodeItems.isEmpty() && diag.clean()) {
+            top.reportAtFirst("a cluster file needs at least one node", "nodes");
         }
         Set<String> names = new HashSet<>();
-        for (org.yaml.snakeyaml.nodes.Node n : nodeItems) {
+        for (Section n : nodeItems) {
             node(n, names, nodes);
         }
-        top.finish();
-        ClusterState state = null;
-        if (problems.isEmpty()) {
-            state = new ClusterState(new Cluster(nodes));
-            for (Placing p : placements) {
-                try {
-                    p.add().accept(state);
-                } catch (IllegalArgumentException e) {
-                    problems.add(YamlMap.where(file, p.at()) + e.getMessage());
-                }
-            }
-            for (var g : state.gpus()) {
-                if (g.usedMemoryMiB() > g.gpu().memoryMiB()) {
-                    problems.add(YamlMap.where(file, gpuMarks.get(g.gpu().id())) + "GPU " + g.gpu().id()
-                            + " holds " + g.usedMemoryMiB() + " MiB of services and guests but has only "
-                            + g.gpu().memoryMiB() + " MiB");
-                }
+        if (!diag.clean()) {
+            throw failure();
+        }
+        ClusterState state = new ClusterState(new Cluster(nodes));
+        for (Placing p : placements) {
+            try {
+                p.add().accept(state);
+            } catch (IllegalArgumentException e) {
+                diag.at(p.at(), e.getMessage());
             }
         }
-        if (!problems.isEmpty()) {
-            throw new InventoryException(problems);
+        for (var g : state.gpus()) {
+            if (g.usedMemoryMiB() > g.gpu().memoryMiB()) {
+                diag.at(gpuMarks.get(g.gpu().id()), "GPU " + g.gpu().id() + " holds " + g.usedMemoryMiB()
+                        + " MiB of services and guests but has only " + g.gpu().memoryMiB() + " MiB");
+            }
+        }
+        if (!diag.clean()) {
+            throw failure();
         }
         return new Contents(state, declared);
     }
 
-    private void service(org.yaml.snakeyaml.nodes.Node n, List<InferenceService> declared) {
-        YamlMap m = YamlMap.of(n, "a service", SERVICE, file, problems);
-        if (m == null) {
-            return;
-        }
-        String name = m.string("name", true);
-        String model = m.string("model", true);
-        Double slo = m.number("slo_p99_ms", 0.001, 1e7, null);
-        Long memory = m.whole("memory_mib", 1, 1L << 24, null);
-        List<String> users = m.strings("allowed_users");
-        ServiceLoad load = load(m, "nominal_load", null);
-        m.finish();
-        if (name != null && services.containsKey(name)) {
-            m.report(m.mark("name"), "service '" + name + "' is already declared (by the policy or above)");
-        } else if (name != null && model != null && slo != null && memory != null && load != null) {
-            build(m, n.getStartMark(), () -> {
-                InferenceService s = new InferenceService(name, slo, Set.copyOf(users), model, load, memory);
-                services.put(name, s);
-                declared.add(s);
-            });
-        }
+    private InventoryException failure() {
+        return new InventoryException(diag.problems().stream().map(Problem::toString).toList());
     }
 
-    private ServiceLoad load(YamlMap parent, String key, ServiceLoad dflt) {
-        if (!parent.has(key)) {
-            if (dflt == null) {
-                parent.report(parent.mark(key), "missing key '" + key + "'");
-            }
-            return dflt;
-        }
-        YamlMap m = YamlMap.of(parent.node(key), key, LOAD, file, problems);
-        if (m == null) {
-            return null;
-        }
-        Double rps = m.number("requests_per_second", 0, 1e7, null);
-        Long batch = m.whole("batch", 1, 4096, null);
+    private void service(Section m, List<InferenceService> declared) {
+        int before = diag.count();
+        String name = m.string("name", null, NAME, NAME_TEXT);
+        String model = m.string("model", null, NAME, NAME_TEXT);
+        double slo = m.number("slo_p99_ms", null, 0.001, 1e7);
+        long memory = m.wholeNumber("memory_mib", null, 1, MAX_MIB);
+        List<String> users = m.strings("allowed_users", List.of(), USER, "a user name or '*'");
+        ServiceLoad load = load(m.requiredSection("nominal_load"));
         m.finish();
-        return rps == null || batch == null ? null : new ServiceLoad(rps, batch.intValue());
-    }
-
-    private void node(org.yaml.snakeyaml.nodes.Node n, Set<String> names, List<Node> nodes) {
-        YamlMap m = YamlMap.of(n, "a node", NODE, file, problems);
-        if (m == null) {
+        if (diag.count() != before) {
             return;
         }
-        String name = m.string("name", true);
-        List<String> partitions = m.strings("partitions");
-        List<org.yaml.snakeyaml.nodes.Node> gpuItems = m.list("gpus");
+        if (services.containsKey(name)) {
+            m.report("name", "service '" + name + "' is already declared (by the policy or above)");
+            return;
+        }
+        build(m.start(), () -> {
+            InferenceService s = new InferenceService(name, slo, Set.copyOf(users), model, load, memory);
+            services.put(name, s);
+            declared.add(s);
+        });
+    }
+
+    /** A load mapping; null when it has a problem (reported). */
+    private ServiceLoad load(Section m) {
+        int before = diag.count();
+        double rps = m.number("requests_per_second", null, 0, 1e7);
+        int batch = m.integer("batch", null, 1, 4096);
+        m.finish();
+        return diag.count() == before ? new ServiceLoad(rps, batch) : null;
+    }
+
+    private void node(Section m, Set<String> names, List<Node> nodes) {
+        int before = diag.count();
+        String name = m.string("name", null, NAME, NAME_TEXT);
+        List<String> partitions = m.strings("partitions", List.of(), NAME, NAME_TEXT);
+        List<Section> gpuItems = m.sections("gpus");
         m.finish();
         if (name == null) {
             return;
         }
         if (!names.add(name)) {
-            m.report(m.mark("name"), "node '" + name + "' appears twice");
+            m.report("name", "node '" + name + "' appears twice");
             return;
         }
         List<Gpu> gpus = new ArrayList<>();
         for (int i = 0; i < gpuItems.size(); i++) {
-            int index = i;
-            YamlMap g = YamlMap.of(gpuItems.get(i), "a GPU", GPU, file, problems);
+            Gpu g = gpu(gpuItems.get(i), new GpuId(name, i));
             if (g != null) {
-                Mark at = gpuItems.get(i).getStartMark();
-                build(g, at, () -> {
-                    gpuMarks.put(new GpuId(name, index), at);
-                    Gpu gpu = gpu(g, new GpuId(name, index));
-                    if (gpu != null) {
-                        gpus.add(gpu);
-                    }
-                });
+                gpus.add(g);
             }
         }
-        if (gpus.size() == gpuItems.size()) {       // else a GPU's problem is already reported
-            build(m, n.getStartMark(), () -> nodes.add(new Node(name, gpus, Set.copyOf(partitions))));
+        if (diag.count() == before) {
+            build(m.start(), () -> nodes.add(new Node(name, gpus, Set.copyOf(partitions))));
         }
     }
 
-    private Gpu gpu(YamlMap g, GpuId id) {
-        String model = g.string("model", true);
+    /** One GPU with its residents and guests; null when it has a problem (reported). */
+    private Gpu gpu(Section g, GpuId id) {
+        int before = diag.count();
+        gpuMarks.put(id, g.start());
+        String model = g.string("model", null, NAME, "a GPU model name");
         GpuModels.Spec spec = model == null ? null : GpuModels.byName(model).orElse(null);
-        if (model != null && spec == null && !(g.has("memory_mib") && g.has("sm_count"))) {
-            g.report(g.mark("model"), "unknown GPU model '" + model + "': give memory_mib and sm_count, or use one of "
+        boolean sized = g.has("memory_mib") && g.has("sm_count");
+        if (model != null && spec == null && !sized) {
+            g.report("model", "unknown GPU model '" + model + "': give memory_mib and sm_count, or use one of "
                     + String.join(", ", GpuModels.names()));
-            return null;
         }
-        Long memory = g.whole("memory_mib", 1, 1L << 24, spec == null ? null : spec.memoryMiB());
-        Long sms = g.whole("sm_count", 1, 10_000, spec == null ? null : (long) spec.smCount());
-        List<org.yaml.snakeyaml.nodes.Node> residents = g.list("services");
-        List<org.yaml.snakeyaml.nodes.Node> guests = g.list("guests");
+        boolean reported = diag.count() != before;  // then a missing size is not a second problem
+        Long placeholder = reported ? Long.valueOf(1) : null;
+        long memory = g.wholeNumber("memory_mib", spec != null ? Long.valueOf(spec.memoryMiB()) : placeholder, 1, MAX_MIB);
+        long sms = g.wholeNumber("sm_count", spec != null ? Long.valueOf(spec.smCount()) : placeholder, 1, 10_000);
+        List<Section> residents = g.sections("services");
+        List<Section> guests = g.sections("guests");
         g.finish();
-        if (model == null || memory == null || sms == null) {
-            return null;        // reported where the value was read
-        }
-        Gpu gpu = new Gpu(id, spec == null ? model : spec.model(), memory, sms.intValue());
-        for (org.yaml.snakeyaml.nodes.Node r : residents) {
+        for (Section r : residents) {
             resident(r, id);
         }
-        for (org.yaml.snakeyaml.nodes.Node q : guests) {
+        for (Section q : guests) {
             guest(q, id);
         }
-        return gpu;
+        if (diag.count() != before) {
+            return null;
+        }
+        Gpu[] built = new Gpu[1];
+        build(g.start(), () -> built[0] = new Gpu(id, spec == null ? model : spec.model(), memory, (int) sms));
+        return built[0];
     }
 
-    private void resident(org.yaml.snakeyaml.nodes.Node n, GpuId gpu) {
-        YamlMap m = YamlMap.of(n, "a resident service", RESIDENT, file, problems);
-        if (m == null) {
-            return;
-        }
+    private void resident(Section m, GpuId gpu) {
+        int before = diag.count();
         String job = job(m);
-        String name = m.string("service", true);
+        String name = m.string("service", null, NAME, NAME_TEXT);
+        boolean ownLoad = m.has("load");
+        Section loadSection = m.section("load");
+        ServiceLoad load = ownLoad ? load(loadSection) : null;
+        m.finish();
         InferenceService s = name == null ? null : services.get(name);
         if (name != null && s == null) {
-            m.report(m.mark("service"), "unknown service '" + name + "'; declared: "
+            m.report("service", "unknown service '" + name + "'; declared: "
                     + (services.isEmpty() ? "none (declare it under services: or in the policy)"
                     : String.join(", ", services.keySet())));
         }
-        ServiceLoad load = s == null ? null : load(m, "load", s.nominalLoad());
-        m.finish();
-        if (job != null && s != null && load != null) {
-            build(m, n.getStartMark(), () -> {
-                ResidentService r = new ResidentService(job, s, load);
-                placements.add(new Placing(n.getStartMark(), st -> st.addService(gpu, r)));
+        if (diag.count() == before) {
+            ServiceLoad l = ownLoad ? load : s.nominalLoad();
+            build(m.start(), () -> {
+                ResidentService r = new ResidentService(job, s, l);
+                placements.add(new Placing(m.start(), st -> st.addService(gpu, r)));
             });
         }
     }
 
-    private void guest(org.yaml.snakeyaml.nodes.Node n, GpuId gpu) {
-        YamlMap m = YamlMap.of(n, "a guest", GUEST, file, problems);
-        if (m == null) {
-            return;
-        }
+    private void guest(Section m, GpuId gpu) {
+        int before = diag.count();
         String job = job(m);
-        String owner = m.string("owner", true);
-        Long share = m.whole("share_percent", 1, 100, null);
-        Long memory = m.whole("memory_mib", 1, 1L << 24, null);
-        Boolean restartable = m.bool("restartable", false);
+        String owner = m.string("owner", null, USER, "a user name");
+        int share = m.integer("share_percent", null, 1, 100);
+        long memory = m.wholeNumber("memory_mib", null, 1, MAX_MIB);
+        boolean restartable = m.bool("restartable", false);
         m.finish();
-        if (job != null && owner != null && share != null && memory != null && restartable != null) {
-            build(m, n.getStartMark(), () -> {
-                Guest q = new Guest(job, owner, share.intValue(), memory, restartable);
-                placements.add(new Placing(n.getStartMark(), st -> st.addGuest(gpu, q)));
+        if (diag.count() == before) {
+            build(m.start(), () -> {
+                Guest q = new Guest(job, owner, share, memory, restartable);
+                placements.add(new Placing(m.start(), st -> st.addGuest(gpu, q)));
             });
         }
     }
 
-    private String job(YamlMap m) {
-        String job = m.string("job", true);
+    private String job(Section m) {
+        String job = m.string("job", null, JOB, "a job id (letters, digits, '.', '_', '-')");
         if (job != null && !jobs.add(job)) {
-            m.report(m.mark("job"), "job '" + job + "' appears twice");
+            m.report("job", "job '" + job + "' appears twice");
             return null;
         }
         return job;
     }
 
-    private void build(YamlMap m, Mark at, Runnable r) {
+    private void build(Mark at, Runnable r) {
         try {
             r.run();
         } catch (IllegalArgumentException e) {
-            m.report(at, e.getMessage());
+            diag.at(at, e.getMessage());
         }
     }
 }

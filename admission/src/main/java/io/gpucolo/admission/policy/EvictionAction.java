@@ -1,5 +1,6 @@
 package io.gpucolo.admission.policy;
 
+import io.gpucolo.admission.yaml.Keys;
 import java.util.Optional;
 
 /**

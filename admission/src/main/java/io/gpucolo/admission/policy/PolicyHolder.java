@@ -1,5 +1,6 @@
 package io.gpucolo.admission.policy;
 
+import io.gpucolo.admission.yaml.Problem;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -1,10 +1,9 @@
 package io.gpucolo.admission.policy;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.gpucolo.admission.yaml.Diagnostics;
+import io.gpucolo.admission.yaml.DocumentKind;
+import io.gpucolo.admission.yaml.Problem;
+import io.gpucolo.admission.yaml.YamlSource;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,42 +19,27 @@ import java.util.Objects;
  * including an SLO below the service's solo latency from the injected {@link LatencyFloor}.
  */
 public final class PolicyLoader {
+    /** A policy file: at most 1 MiB, a mapping of sections. */
+    public static final DocumentKind KIND = new DocumentKind("policy file", YamlSource.MAX_BYTES,
+            "a mapping of sections (services:, limits:, ...)",
+            "expected a mapping of sections (see etc/gpucolo.yaml.example)");
     private final LatencyFloor floor;
 
     public PolicyLoader(LatencyFloor floor) {
         this.floor = Objects.requireNonNull(floor, "floor");
     }
 
-    /** Reads at most {@link YamlSource#MAX_BYTES} (plus one, to tell a bigger file) from {@code file}. */
+    /** Reads at most the policy file's size limit (plus one byte, to tell a bigger file) from {@code file}. */
     public LoadResult load(Path file) {
-        String name = file.toString();
-        try {
-            if (Files.isDirectory(file)) {
-                return invalid(name, "is a directory, not a policy file");
-            }
-            long size = Files.size(file);
-            if (size > YamlSource.MAX_BYTES) {
-                return invalid(name, "file is " + size + " bytes; a policy file may be at most "
-                        + YamlSource.MAX_BYTES + " bytes (1 MiB)");
-            }
-            byte[] bytes;
-            try (InputStream in = Files.newInputStream(file)) {
-                bytes = in.readNBytes(YamlSource.MAX_BYTES + 1);
-            }
-            return parse(name, bytes);
-        } catch (NoSuchFileException e) {
-            return invalid(name, "no such file");
-        } catch (AccessDeniedException e) {
-            return invalid(name, "permission denied");
-        } catch (IOException e) {
-            return invalid(name, "cannot read: " + e.getMessage());
-        }
+        Diagnostics diag = new Diagnostics(file.toString());
+        byte[] bytes = YamlSource.read(file, diag, KIND);
+        return bytes == null ? new LoadResult.Invalid(diag.problems()) : parse(file.toString(), bytes);
     }
 
     /** Validates the bytes of a policy file; {@code source} names it in problems. */
     public LoadResult parse(String source, byte[] bytes) {
         Diagnostics diag = new Diagnostics(source);
-        org.yaml.snakeyaml.nodes.Node root = YamlSource.parse(bytes, diag);
+        org.yaml.snakeyaml.nodes.Node root = YamlSource.parse(bytes, diag, KIND);
         if (root == null && !diag.clean()) {
             return new LoadResult.Invalid(diag.problems());
         }
@@ -72,7 +56,7 @@ public final class PolicyLoader {
      */
     static Map<String, String> documentedDefaults() {
         Diagnostics diag = new Diagnostics("(defaults)");
-        new PolicyReader(diag, LatencyFloor.NONE).read(YamlSource.parse("{}".getBytes(), diag));
+        new PolicyReader(diag, LatencyFloor.NONE).read(YamlSource.parse("{}".getBytes(), diag, KIND));
         return diag.defaults();
     }
 
@@ -85,7 +69,4 @@ public final class PolicyLoader {
         }
     }
 
-    private static LoadResult invalid(String file, String message) {
-        return new LoadResult.Invalid(List.of(new Problem(file, 1, 1, message)));
-    }
 }

@@ -1,5 +1,11 @@
 package io.gpucolo.admission.policy;
 
+import io.gpucolo.admission.yaml.Suggest;
+import io.gpucolo.admission.yaml.YamlValues;
+
+import io.gpucolo.admission.yaml.Section;
+import io.gpucolo.admission.yaml.Diagnostics;
+
 import io.gpucolo.admission.model.InferenceService;
 import io.gpucolo.admission.model.ServiceLoad;
 import java.time.Duration;
@@ -40,7 +46,7 @@ final class PolicyReader {
     }
 
     Policy read(Node root) {
-        Section doc = Section.root(root, diag);
+        Section doc = Section.root(root, diag, PolicyLoader.KIND);
         Policy d = Policy.defaults();
         Policy.Margins margins = margins(doc.section("margins"), d.margins());
         List<InferenceService> services = services(doc, margins);

@@ -1,5 +1,9 @@
 package io.gpucolo.admission.policy;
 
+import io.gpucolo.admission.yaml.YamlSource;
+
+import io.gpucolo.admission.yaml.Problem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -135,7 +139,9 @@ class PolicyHardeningTest {
                 () -> problems("placement:\n  plugin: " + big + "\n" + "y".repeat(1000) + ": 1\n"));
         assertEquals("p.yaml:2:11: placement.plugin: '" + "x".repeat(80) + "... (500000 characters)' is not one of "
                 + "headroom, first-fit, dedicated, static-share", p.get(0).toString());
-        assertEquals("p.yaml:3:1: unknown key '" + "y".repeat(80) + "... (1000 characters)'", p.get(1).toString());
+        assertEquals("p.yaml:3:1: unknown key '" + "y".repeat(80) + "... (1000 characters)'"
+                + "; expected one of admitd, colocation, controller, eviction, failure, limits, margins, noded, placement,"
+                + " services, slurm", p.get(1).toString());
     }
 
     @Test

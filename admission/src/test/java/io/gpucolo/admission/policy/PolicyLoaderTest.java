@@ -1,5 +1,7 @@
 package io.gpucolo.admission.policy;
 
+import io.gpucolo.admission.yaml.Problem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,7 +61,7 @@ class PolicyLoaderTest {
                         "p.yaml:2:3: unknown key 'limits.max_guest_per_gpu' (did you mean 'max_guests_per_gpu'?)"),
                 Arguments.of("unknown section", "margin:\n  slo_margin: 0.2\n",
                         "p.yaml:1:1: unknown key 'margin' (did you mean 'margins'?)"),
-                Arguments.of("unknown key, nothing close", "zebra: 1\n", "p.yaml:1:1: unknown key 'zebra'"),
+                Arguments.of("unknown key, nothing close", "zebra: 1\n", "p.yaml:1:1: unknown key 'zebra'; expected one of admitd, colocation, controller, eviction, failure, limits, margins, noded, placement, services, slurm"),
                 Arguments.of("wrong type: string for number", "margins:\n  slo_margin: lots\n",
                         "p.yaml:2:15: margins.slo_margin: expected a number, got a string 'lots'"),
                 Arguments.of("wrong type: fraction for whole number", "admitd:\n  port: 68.5\n",
@@ -112,12 +114,12 @@ class PolicyLoaderTest {
                 Arguments.of("duplicate key", "limits:\n  max_guests_per_gpu: 2\n  max_guests_per_gpu: 3\n",
                         "p.yaml:3:3: duplicate key 'limits.max_guests_per_gpu' (first at line 2)"),
                 Arguments.of("merge key", "base: &b {gain: 1.0}\ncontroller:\n  <<: *b\n",
-                        "p.yaml:1:1: unknown key 'base'"),
+                        "p.yaml:1:1: unknown key 'base'; expected one of admitd, colocation, controller, eviction, failure, limits, margins, noded, placement, services, slurm"),
                 Arguments.of("overlapping Slurm markers", "slurm:\n  training_comment: \"gpucolo:service=train\"\n",
                         "p.yaml:2:21: slurm.training_comment: 'gpucolo:service=train' and service_prefix "
                                 + "'gpucolo:service=' overlap: one is a prefix of the other, so a job could not be told apart"),
                 Arguments.of("not a mapping", "- a\n- b\n",
-                        "p.yaml:1:1: a policy file is a mapping of sections (services:, limits:, ...), not a a list"),
+                        "p.yaml:1:1: a policy file is a mapping of sections (services:, limits:, ...), not a list"),
                 Arguments.of("syntax error", "limits:\n  max_guests_per_gpu: [1, 2\n",
                         "p.yaml:3:1: YAML syntax error: while parsing a flow sequence: expected ',' or ']', but got "
                                 + "<stream end>"));

@@ -6,7 +6,7 @@ import io.gpucolo.admission.policy.LatencyFloor;
 import io.gpucolo.admission.policy.LoadResult;
 import io.gpucolo.admission.policy.PolicyHolder;
 import io.gpucolo.admission.policy.PolicyLoader;
-import io.gpucolo.admission.policy.Problem;
+import io.gpucolo.admission.yaml.Problem;
 import io.gpucolo.admitd.Admitd;
 import io.gpucolo.store.Store;
 import java.io.PrintWriter;

@@ -83,7 +83,7 @@ class ExplainCommandTest {
         Files.writeString(bad, "nodes:\n  - name: n1\n    gpus:\n      - model: T4-16GB\n        services:\n"
                 + "          - {job: \"1\", service: nope}\n");
         assertEquals(2, run("--cluster", bad.toString(), "--share", "10", "--mem", "1G", "--owner", "a"));
-        assertEquals(bad + ":6:33: unknown service 'nope'; declared: none (declare it under services: or in the policy)\n",
+        assertEquals(bad + ":6:33: nodes[0].gpus[0].services[0].service: unknown service 'nope'; declared: none (declare it under services: or in the policy)\n",
                 err.toString());
     }
 

@@ -1,4 +1,4 @@
-package io.gpucolo.admission.policy;
+package io.gpucolo.admission.yaml;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,22 +9,22 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /** How YAML values are named in messages and written in the example file. */
-final class YamlValues {
+public final class YamlValues {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=@*+-][A-Za-z0-9_./:=@*+ -]*");
 
     /** Longest text of a value or key repeated in a message; longer ones are cut with an ellipsis. */
-    static final int MAX_SHOWN = 80;
+    public static final int MAX_SHOWN = 80;
 
     private YamlValues() {
     }
 
     /** The text, cut to {@link #MAX_SHOWN} characters, so one huge scalar cannot make a huge message. */
-    static String clip(String text) {
+    public static String clip(String text) {
         return text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "... (" + text.length() + " characters)";
     }
 
     /** The YAML text of a default, as the example file writes it. */
-    static String render(Object v) {
+    public static String render(Object v) {
         if (v instanceof List<?> l) {
             List<String> items = new ArrayList<>();
             for (Object o : l) {
@@ -42,15 +42,15 @@ final class YamlValues {
         return s.isEmpty() || !PLAIN.matcher(s).matches() ? "\"" + s.replace("\"", "\\\"") + "\"" : s;
     }
 
-    static String plain(double d) {
+    public static String plain(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) + ".0" : String.valueOf(d);
     }
 
-    static boolean isNull(Node n) {
+    public static boolean isNull(Node n) {
         return n.getTag().equals(Tag.NULL);
     }
 
-    static String kind(Node n) {
+    public static String kind(Node n) {
         if (n instanceof MappingNode) {
             return "a mapping";
         }

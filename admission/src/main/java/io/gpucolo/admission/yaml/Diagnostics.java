@@ -1,4 +1,4 @@
-package io.gpucolo.admission.policy;
+package io.gpucolo.admission.yaml;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,24 +8,24 @@ import java.util.Map;
 import org.yaml.snakeyaml.error.Mark;
 
 /**
- * Collects the problems of one policy file, and the default of every key the reader asked for (the
+ * Collects the problems of one configuration file, and the default of every key the reader asked for (the
  * documentation test checks each appears in {@code etc/gpucolo.yaml.example}).
  */
-final class Diagnostics {
+public final class Diagnostics {
     private final String file;
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, String> defaults = new LinkedHashMap<>();
 
-    Diagnostics(String file) {
+    public Diagnostics(String file) {
         this.file = file;
     }
 
-    void at(int line, int column, String message) {
+    public void at(int line, int column, String message) {
         problems.add(new Problem(file, Math.max(1, line), Math.max(1, column), message));
     }
 
     /** At a SnakeYAML mark (0-based line and column); a missing mark means the start of the file. */
-    void at(Mark mark, String message) {
+    public void at(Mark mark, String message) {
         if (mark == null) {
             at(1, 1, message);
         } else {
@@ -33,25 +33,25 @@ final class Diagnostics {
         }
     }
 
-    void recordDefault(String path, String rendered) {
+    public void recordDefault(String path, String rendered) {
         defaults.putIfAbsent(path, rendered);
     }
 
-    int count() {
+    public int count() {
         return problems.size();
     }
 
-    boolean clean() {
+    public boolean clean() {
         return problems.isEmpty();
     }
 
-    List<Problem> problems() {
+    public List<Problem> problems() {
         List<Problem> sorted = new ArrayList<>(problems);
         Collections.sort(sorted);
         return sorted;
     }
 
-    Map<String, String> defaults() {
+    public Map<String, String> defaults() {
         return Collections.unmodifiableMap(defaults);
     }
 }

@@ -1,11 +1,17 @@
-package io.gpucolo.admission.policy;
+package io.gpucolo.admission.yaml;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
@@ -24,40 +30,68 @@ import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
- * Turns the bytes of a policy file into a YAML node tree, refusing what a policy file never needs: more than
- * {@link #MAX_BYTES}, bytes that are not UTF-8, control characters, more than {@link #MAX_ALIASES} aliases
+ * Turns the bytes of a configuration file (the policy, a cluster inventory, a request) into a YAML node tree,
+ * refusing what such a file never needs: more than its kind's size limit, bytes that are not UTF-8, control characters, more than {@link #MAX_ALIASES} aliases
  * (alias bombs), nesting deeper than {@link #MAX_DEPTH}, more than one document, and tags other than YAML's
  * standard scalar and collection tags. Only nodes are composed; no Java object is ever constructed from the
  * file. Every refusal is a {@link Problem} with the line and column where it was found.
  */
-final class YamlSource {
-    static final int MAX_BYTES = 1 << 20;
-    static final int MAX_ALIASES = 64;
-    static final int MAX_DEPTH = 16;
+public final class YamlSource {
+    /** The usual size limit of a configuration file: 1 MiB. */
+    public static final int MAX_BYTES = 1 << 20;
+    public static final int MAX_ALIASES = 64;
+    public static final int MAX_DEPTH = 16;
     private static final Set<String> STANDARD_TAGS = Set.of(Tag.STR.getValue(), Tag.INT.getValue(),
             Tag.FLOAT.getValue(), Tag.BOOL.getValue(), Tag.NULL.getValue(), Tag.SEQ.getValue(), Tag.MAP.getValue(), "!");
 
     private YamlSource() {
     }
 
+    /**
+     * Reads at most the kind's size limit (plus one byte, to tell a bigger file) from {@code file}; returns null after
+     * reporting at 1:1 why it cannot (no such file, a directory, permission denied, too big, an I/O error).
+     */
+    public static byte[] read(Path file, Diagnostics diag, DocumentKind kind) {
+        try {
+            if (Files.isDirectory(file)) {
+                diag.at(1, 1, "is a directory, not a " + kind.noun());
+                return null;
+            }
+            long size = Files.size(file);
+            if (size > kind.maxBytes()) {
+                diag.at(1, 1, "file is " + size + " bytes; a " + kind.noun() + " may be at most " + kind.limitText());
+                return null;
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                return in.readNBytes(kind.maxBytes() + 1);
+            }
+        } catch (NoSuchFileException e) {
+            diag.at(1, 1, "no such file");
+        } catch (AccessDeniedException e) {
+            diag.at(1, 1, "permission denied");
+        } catch (IOException e) {
+            diag.at(1, 1, "cannot read: " + e.getMessage());
+        }
+        return null;
+    }
+
     /** Parses {@code bytes}; returns the root node, or null when the file is empty or unreadable (see problems). */
-    static Node parse(byte[] bytes, Diagnostics diag) {
-        if (bytes.length > MAX_BYTES) {
-            diag.at(1, 1, "file is " + bytes.length + " bytes; a policy file may be at most " + MAX_BYTES
-                    + " bytes (1 MiB)");
+    public static Node parse(byte[] bytes, Diagnostics diag, DocumentKind kind) {
+        if (bytes.length > kind.maxBytes()) {
+            diag.at(1, 1, "file is " + bytes.length + " bytes; a " + kind.noun() + " may be at most " + kind.limitText());
             return null;
         }
         String text = decode(bytes, diag);
-        if (text == null || !printable(text, diag)) {
+        if (text == null || !printable(text, diag, kind)) {
             return null;
         }
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(MAX_ALIASES);
         options.setNestingDepthLimit(MAX_DEPTH + 1);
-        options.setCodePointLimit(MAX_BYTES + 1);
+        options.setCodePointLimit(kind.maxBytes() + 1);
         options.setTagInspector(tag -> true); // tags are checked (with their position) by GuardedParser
-        GuardedParser parser = new GuardedParser(new ParserImpl(new StreamReader(text), options), diag);
+        GuardedParser parser = new GuardedParser(new ParserImpl(new StreamReader(text), options), diag, kind);
         try {
             return new Composer(parser, new Resolver(), options).getSingleNode();
         } catch (GuardedParser.Refused e) {
@@ -111,14 +145,14 @@ final class YamlSource {
     }
 
     /** YAML's printable set (tab, newlines and the printable ranges); reports each offending character. */
-    private static boolean printable(String text, Diagnostics diag) {
+    private static boolean printable(String text, Diagnostics diag, DocumentKind kind) {
         int line = 1;
         int column = 1;
         boolean ok = true;
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);
             if (!StreamReader.isPrintable(cp)) {
-                diag.at(line, column, String.format("control character U+%04X is not allowed in a policy file", cp));
+                diag.at(line, column, String.format("control character U+%04X is not allowed in a %s", cp, kind.noun()));
                 ok = false;
             }
             if (cp == '\n') {
@@ -136,12 +170,14 @@ final class YamlSource {
     private static final class GuardedParser implements Parser {
         private final Parser inner;
         private final Diagnostics diag;
+        private final DocumentKind kind;
         private int aliases;
         private int depth;
 
-        GuardedParser(Parser inner, Diagnostics diag) {
+        GuardedParser(Parser inner, Diagnostics diag, DocumentKind kind) {
             this.inner = inner;
             this.diag = diag;
+            this.kind = kind;
         }
 
         @Override
@@ -175,7 +211,7 @@ final class YamlSource {
 
         private void checkTag(String tag, Event e) {
             if (tag != null && !STANDARD_TAGS.contains(tag)) {
-                diag.at(e.getStartMark(), "tag '" + tag + "' is not allowed: a policy file uses plain YAML values");
+                diag.at(e.getStartMark(), "tag '" + tag + "' is not allowed: a " + kind.noun() + " uses plain YAML values");
             }
         }
 

@@ -1,4 +1,4 @@
-package io.gpucolo.admission.policy;
+package io.gpucolo.admission.yaml;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,20 +19,23 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * One YAML mapping of the policy file, read key by key with types and ranges. A getter returns the value
+ * One YAML mapping of a configuration file (the policy, a cluster inventory, a request), read key by key with types and ranges. A getter returns the value
  * when it is valid and the given default otherwise (after reporting why, at the value's position), so one
  * pass finds every problem. {@link #finish()} reports the keys nobody asked for, with a "did you mean".
  */
-final class Section {
+public final class Section {
+    private static final int MAX_LISTED = 16;
     private final Diagnostics diag;
+    private final DocumentKind kind;
     private final String path;
     private final Mark start;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     private final Set<String> asked = new LinkedHashSet<>();
     private boolean silent;
 
-    private Section(Diagnostics diag, String path, MappingNode node, Mark start) {
+    private Section(Diagnostics diag, DocumentKind kind, String path, MappingNode node, Mark start) {
         this.diag = diag;
+        this.kind = kind;
         this.path = path;
         this.start = start;
         if (node == null) {
@@ -42,7 +45,7 @@ final class Section {
             Node k = t.getKeyNode();
             if (!(k instanceof ScalarNode sk) || !k.getTag().equals(Tag.STR)) {
                 diag.at(k.getStartMark(), k.getTag().equals(Tag.MERGE)
-                        ? "merge keys (<<) are not supported in a policy file" : "keys must be plain names");
+                        ? "merge keys (<<) are not supported in a " + kind.noun() : "keys must be plain names");
             } else if (entries.containsKey(sk.getValue())) {
                 diag.at(k.getStartMark(), "duplicate key '" + YamlValues.clip(qualified(sk.getValue())) + "' (first at line "
                         + (entries.get(sk.getValue()).getKeyNode().getStartMark().getLine() + 1) + ")");
@@ -53,39 +56,39 @@ final class Section {
     }
 
     /** The document root; null (an empty file) and non-mappings are reported. */
-    static Section root(Node root, Diagnostics diag) {
+    public static Section root(Node root, Diagnostics diag, DocumentKind kind) {
         if (root instanceof MappingNode m) {
-            return new Section(diag, "", m, m.getStartMark());
+            return new Section(diag, kind, "", m, m.getStartMark());
         }
         diag.at(root == null ? null : root.getStartMark(), root == null || YamlValues.isNull(root)
-                ? "empty policy file: expected a mapping of sections (see etc/gpucolo.yaml.example)"
-                : "a policy file is a mapping of sections (services:, limits:, ...), not a " + YamlValues.kind(root));
-        return new Section(diag, "", null, null);
+                ? "empty " + kind.noun() + ": " + kind.emptyHint()
+                : "a " + kind.noun() + " is " + kind.rootShape() + ", not " + YamlValues.kind(root));
+        return new Section(diag, kind, "", null, null);
     }
 
     /** Where this section starts (its mapping, or its parent's when absent). */
-    Mark start() {
+    public Mark start() {
         return start;
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
     /** A nested mapping; absent or null (a header whose keys are all commented out) gives an empty section. */
-    Section section(String key) {
+    public Section section(String key) {
         Node v = value(key);
         if (v instanceof MappingNode m) {
-            return new Section(diag, qualified(key), m, m.getStartMark());
+            return new Section(diag, kind, qualified(key), m, m.getStartMark());
         }
         if (v != null && !YamlValues.isNull(v)) {
             wrong(v, key, "a mapping of keys");
         }
-        return new Section(diag, qualified(key), null, v == null ? start : v.getStartMark());
+        return new Section(diag, kind, qualified(key), null, v == null ? start : v.getStartMark());
     }
 
     /** A nested mapping that must be there; when it is missing that is reported once, not per key. */
-    Section requiredSection(String key) {
+    public Section requiredSection(String key) {
         boolean missing = value(key) == null;
         Section s = section(key);
         if (missing) {
@@ -96,7 +99,7 @@ final class Section {
     }
 
     /** A sequence of mappings, e.g. the services. */
-    List<Section> sections(String key) {
+    public List<Section> sections(String key) {
         List<Section> out = new ArrayList<>();
         Node v = value(key);
         if (v instanceof SequenceNode seq) {
@@ -105,7 +108,7 @@ final class Section {
                 Node item = items.get(i);
                 String p = qualified(key) + "[" + i + "]";
                 if (item instanceof MappingNode m) {
-                    out.add(new Section(diag, p, m, m.getStartMark()));
+                    out.add(new Section(diag, kind, p, m, m.getStartMark()));
                 } else {
                     diag.at(item.getStartMark(), p + ": expected a mapping of keys, got " + YamlValues.kind(item));
                 }
@@ -116,7 +119,7 @@ final class Section {
         return out;
     }
 
-    long wholeNumber(String key, Long def, long min, long max) {
+    public long wholeNumber(String key, Long def, long min, long max) {
         record(key, def);
         ScalarNode s = scalar(key, def, "a whole number");
         if (s == null) {
@@ -133,11 +136,11 @@ final class Section {
         }
     }
 
-    int integer(String key, Integer def, int min, int max) {
+    public int integer(String key, Integer def, int min, int max) {
         return (int) wholeNumber(key, def == null ? null : Long.valueOf(def), min, max);
     }
 
-    double number(String key, Double def, double min, double max) {
+    public double number(String key, Double def, double min, double max) {
         record(key, def);
         ScalarNode s = scalar(key, def, "a number");
         double fallback = def == null ? min : def;
@@ -164,18 +167,32 @@ final class Section {
         return v;
     }
 
+    /** {@code true} or {@code false} (YAML booleans only; a quoted "true" is text and refused). */
+    public boolean bool(String key, Boolean def) {
+        record(key, def);
+        ScalarNode s = scalar(key, def, "true or false");
+        boolean fallback = def != null && def;
+        if (s == null) {
+            return fallback;
+        }
+        if (!s.getTag().equals(Tag.BOOL)) {
+            return mismatch(s, key, "true or false", fallback);
+        }
+        return Boolean.parseBoolean(s.getValue().toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** A duration written as whole milliseconds (keys ending in {@code _ms}). */
-    Duration millis(String key, Duration def, long minMs, long maxMs) {
+    public Duration millis(String key, Duration def, long minMs, long maxMs) {
         return Duration.ofMillis(wholeNumber(key, def.toMillis(), minMs, maxMs));
     }
 
     /** A duration written as whole seconds (keys ending in {@code _s}). */
-    Duration seconds(String key, Duration def, long minS, long maxS) {
+    public Duration seconds(String key, Duration def, long minS, long maxS) {
         return Duration.ofSeconds(wholeNumber(key, def.toSeconds(), minS, maxS));
     }
 
     /** A non-empty scalar text (names, paths, URLs); booleans and nulls are refused. */
-    String string(String key, String def, Pattern allowed, String describe) {
+    public String string(String key, String def, Pattern allowed, String describe) {
         record(key, def);
         ScalarNode s = scalar(key, def, describe);
         if (s == null) {
@@ -185,7 +202,7 @@ final class Section {
     }
 
     /** A list of names; each item must match {@code allowed}. */
-    List<String> strings(String key, List<String> def, Pattern allowed, String describe) {
+    public List<String> strings(String key, List<String> def, Pattern allowed, String describe) {
         record(key, def);
         Node v = value(key);
         if (v == null) {
@@ -212,7 +229,7 @@ final class Section {
     }
 
     /** One of a closed set of names. */
-    <E extends Enum<E>> E choice(String key, E def, Function<String, Optional<E>> parse, List<String> names) {
+    public <E extends Enum<E>> E choice(String key, E def, Function<String, Optional<E>> parse, List<String> names) {
         record(key, def);
         ScalarNode s = scalar(key, def, "one of " + names);
         if (s == null) {
@@ -228,18 +245,18 @@ final class Section {
     }
 
     /** Where a key's value is, or where it would go (for problems that involve several keys). */
-    Mark mark(String key) {
+    public Mark mark(String key) {
         Node v = value(key);
         return v != null ? v.getStartMark() : start;
     }
 
     /** Reports a problem at a key's value, e.g. a contradiction between keys. */
-    void report(String key, String message) {
+    public void report(String key, String message) {
         diag.at(mark(key), qualified(key) + ": " + message);
     }
 
     /** Reports a contradiction between keys at the first of them present in the file (else the section). */
-    void reportAtFirst(String message, String... keys) {
+    public void reportAtFirst(String message, String... keys) {
         for (String k : keys) {
             if (has(k)) {
                 diag.at(mark(k), qualified(k) + ": " + message);
@@ -250,28 +267,35 @@ final class Section {
     }
 
     /** Reports a problem at a node inside this section. */
-    void report(Node at, String message) {
+    public void report(Node at, String message) {
         diag.at(at.getStartMark(), message);
     }
 
-    Node node(String key) {
+    public Node node(String key) {
         return value(key);
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         return entries.containsKey(key);
     }
 
-    String qualified(String key) {
+    public String qualified(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    /** Reports every key that no getter asked for. */
-    void finish() {
+    /**
+     * Reports every key that no getter asked for, with the closest known key, or else (for sections of at most
+     * {@value #MAX_LISTED} keys) all of them.
+     */
+    public void finish() {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
             if (!asked.contains(e.getKey())) {
+                String hint = Suggest.didYouMean(e.getKey(), asked);
+                if (hint.isEmpty() && !asked.isEmpty() && asked.size() <= MAX_LISTED) {
+                    hint = "; expected one of " + String.join(", ", new java.util.TreeSet<>(asked));
+                }
                 diag.at(e.getValue().getKeyNode().getStartMark(), "unknown key '" + YamlValues.clip(qualified(e.getKey())) + "'"
-                        + Suggest.didYouMean(e.getKey(), asked));
+                        + hint);
             }
         }
     }

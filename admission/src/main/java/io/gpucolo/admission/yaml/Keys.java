@@ -1,18 +1,18 @@
-package io.gpucolo.admission.policy;
+package io.gpucolo.admission.yaml;
 
 import java.util.Locale;
 import java.util.Optional;
 
-/** The policy file's names for enum constants: lower case, '-' for '_' ({@code FIRST_FIT} is {@code first-fit}). */
-final class Keys {
+/** The configuration files' names for enum constants: lower case, '-' for '_' ({@code FIRST_FIT} is {@code first-fit}). */
+public final class Keys {
     private Keys() {
     }
 
-    static String of(Enum<?> e) {
+    public static String of(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    static <E extends Enum<E>> Optional<E> parse(E[] values, String key) {
+    public static <E extends Enum<E>> Optional<E> parse(E[] values, String key) {
         for (E v : values) {
             if (of(v).equals(key)) {
                 return Optional.of(v);

@@ -1,9 +1,9 @@
-package io.gpucolo.admission.policy;
+package io.gpucolo.admission.yaml;
 
 import java.util.Objects;
 
 /**
- * One problem found in a policy file, at a 1-based line and column. Its text form is the compiler-style
+ * One problem found in a configuration file (policy, cluster inventory, request), at a 1-based line and column. Its text form is the compiler-style
  * {@code FILE:LINE:COLUMN: message} that {@code gpucolo policy check} prints.
  */
 public record Problem(String file, int line, int column, String message) implements Comparable<Problem> {

@@ -1,12 +1,12 @@
-package io.gpucolo.admission.policy;
+package io.gpucolo.admission.yaml;
 
 /** "Did you mean" for misspelt keys and names: the closest candidate within a small edit distance. */
-final class Suggest {
+public final class Suggest {
     private Suggest() {
     }
 
     /** {@code " (did you mean 'x'?)"}, or empty when nothing is close (distance above a third of the word, at least 2). */
-    static String didYouMean(String word, Iterable<String> candidates) {
+    public static String didYouMean(String word, Iterable<String> candidates) {
         if (word.length() > YamlValues.MAX_SHOWN) {
             return ""; // no name is that long; and the distance would cost length x candidates
         }
@@ -24,7 +24,7 @@ final class Suggest {
     }
 
     /** Levenshtein distance (insertions, deletions, substitutions of one character each cost 1). */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
