@@ -44,7 +44,7 @@ public final class Admitd implements AutoCloseable {
     /** What the daemon needs from its command line. */
     public record Options(Path policyFile, Path journal, Path secretFile, Path hookConf, String slurmConf,
                           String gpuModel, long gpuMemoryMiB, int portOverride, Duration reconcileOverride,
-                          DecisionJournal.Sync journalSync) {
+                          DecisionJournal.Sync journalSync, long journalCompactBytes) {
     }
 
     private final HookServer server;
@@ -70,7 +70,7 @@ public final class Admitd implements AutoCloseable {
         List<GpuId> gpus = inventory(slurm);
         ClusterState state = new ClusterState(cluster(gpus, o.gpuModel(), o.gpuMemoryMiB()));
         AtomicReference<Setup> setup = new AtomicReference<>(setup(policies.current(), model));
-        DecisionJournal journal = DecisionJournal.open(o.journal(), o.journalSync());
+        DecisionJournal journal = DecisionJournal.open(o.journal(), o.journalSync(), o.journalCompactBytes());
         Book book = new Book();
         int restored = Restore.apply(journal.replayed(), setup.get().policy(), state, book);
         LOG.info("journal " + o.journal() + ": " + journal.replayed().size() + " events replayed, " + restored
@@ -104,7 +104,11 @@ public final class Admitd implements AutoCloseable {
                 LOG.severe("reconcile: journal write failed: " + e.getMessage());
             }
         });
-        periodic.every("drain", Duration.ofMillis(500), () -> drain(journal, audit));
+        periodic.every("drain", Duration.ofMillis(500), () -> {
+            if (drain(journal, audit)) {
+                compact(journal, audit, book);
+            }
+        });
         periodic.every("policy", Duration.ofSeconds(5), () -> {
             var result = policies.reload();
             if (result instanceof PolicyHolder.Reload.Applied) {
@@ -180,17 +184,41 @@ public final class Admitd implements AutoCloseable {
         return new Cluster(nodes);
     }
 
-    /** Moves journal events to the store's audit log; on failure they stay queued (and in the journal). */
-    private static void drain(DecisionJournal journal, Store audit) {
+    /**
+     * Moves journal events to the store's audit log; on failure they stay queued (and in the journal).
+     *
+     * @return whether the store took everything handed to it
+     */
+    private static boolean drain(DecisionJournal journal, Store audit) {
         List<JournalEntry> batch = List.of();
         try {
             batch = journal.takeUndrained(audit.lastSeq(), 500);
             if (!batch.isEmpty()) {
                 audit.recordDecisions(batch.stream().map(AuditRows::of).toList());
             }
+            return true;
         } catch (RuntimeException e) {
             journal.requeue(batch);
             LOG.warning("audit log unavailable, " + batch.size() + " events kept in the journal: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Compacts the journal once it is large: what the store holds and no followed decision needs goes. The
+     * store's {@code lastSeq} is read first, so every event dropped is committed there.
+     */
+    private static void compact(DecisionJournal journal, Store audit, Book book) {
+        if (!journal.wantsCompaction()) {
+            return;
+        }
+        try {
+            long before = journal.usedBytes();
+            int dropped = journal.compact(audit.lastSeq(), id -> book.get(id).isPresent());
+            LOG.info("journal compacted: " + dropped + " events in the audit log dropped, " + before + " -> "
+                    + journal.usedBytes() + " bytes");
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("journal compaction failed (the journal is unchanged): " + e.getMessage());
         }
     }
 

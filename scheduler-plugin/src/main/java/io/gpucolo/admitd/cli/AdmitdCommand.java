@@ -66,9 +66,19 @@ public final class AdmitdCommand implements Callable<Integer> {
                     + "flush every 50 ms (survives admitd crashes, not machine crashes) (default: ${DEFAULT-VALUE})")
     io.gpucolo.admitd.journal.DecisionJournal.Sync journalSync;
 
+    @Option(names = "--journal-compact-bytes", paramLabel = "BYTES", defaultValue = "8388608",
+            description = "compact the journal (drop events already in the store that no followed decision needs) "
+                    + "once it holds this many bytes, at least 1024 (default: ${DEFAULT-VALUE})")
+    long journalCompactBytes;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (journalCompactBytes < 1024) {
+            err.println("--journal-compact-bytes: must be at least 1024, got " + journalCompactBytes);
+            err.flush();
+            return 2;
+        }
         LatencyModel model = CalibratedLatencyModel.builtIn();
         PolicyLoader loader = new PolicyLoader(LatencyFloor.of(model, List.of(gpuModel)));
         LoadResult first = loader.load(policy);
@@ -84,7 +94,7 @@ public final class AdmitdCommand implements Callable<Integer> {
         String secret = Secrets.readOrCreate(secretFile);
         Path hook = hookConf != null ? hookConf : slurmConf.toAbsolutePath().resolveSibling("gpucolo-hook.conf");
         var options = new Admitd.Options(policy, journal, secretFile, hook, slurmConf.toString(), gpuModel,
-                gpuMemoryMiB, port, reconcileMs > 0 ? Duration.ofMillis(reconcileMs) : null, journalSync);
+                gpuMemoryMiB, port, reconcileMs > 0 ? Duration.ofMillis(reconcileMs) : null, journalSync, journalCompactBytes);
         Admitd daemon = Admitd.start(options, holder, model, Stores.open(holder.current().policy()), secret);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,26 +1,30 @@
 package io.gpucolo.admitd.journal;
 
-import io.gpucolo.admitd.protocol.ProtocolException;
-import io.gpucolo.admitd.protocol.Wire;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
+import java.util.function.Predicate;
 
 /**
- * The append-only, fsync'd journal that makes a decision durable before the hook hears it. One line per
- * event: {@code CRC32 seq=N key=value ...} (values percent-encoded, see {@link Wire}); the CRC covers the rest
- * of the line. On open, every intact line is replayed and a torn tail (a crash in the middle of a write: no
- * newline, or a bad CRC on the last line) is cut off: it was never acknowledged. A bad line in the middle is
- * reported with its line number and the journal refuses to open (never silently drop acknowledged work).
+ * The fsync'd journal that makes a decision durable before the hook hears it. One line per event:
+ * {@code CRC32 seq=N key=value ...} (values percent-encoded), written in place into a preallocated file
+ * ({@link JournalFile}: an fdatasync then flushes one data block, no size or metadata change). On open, every
+ * intact line is replayed and a torn tail (a crash in the middle of a write) is cut off: it was never
+ * acknowledged. A bad line in the middle is reported with its line number and the journal refuses to open (never
+ * silently drop acknowledged work).
+ *
+ * <p>Compaction ({@link #compact}) keeps the journal from growing forever: once events are in the store's audit
+ * log, the journal needs only those of decisions still followed (what a restart must rebuild) and the last event
+ * (the sequence goes on from it). The kept events, with their own sequence numbers, are written to a new file,
+ * forced to disk, and renamed over the journal (then the directory is forced): a {@code kill -9} at any point
+ * leaves either the old journal or the new one, whole.
  */
 public final class DecisionJournal implements AutoCloseable {
     /**
@@ -33,46 +37,72 @@ public final class DecisionJournal implements AutoCloseable {
 
     /** How often a {@code BATCHED} journal is flushed to disk. */
     public static final java.time.Duration BATCH_INTERVAL = java.time.Duration.ofMillis(50);
+    /** Default size at which the journal asks to be compacted. */
+    public static final long DEFAULT_COMPACT_BYTES = 8L << 20;
 
     private final Path path;
     private final Sync sync;
+    private final long compactBytes;
     private volatile boolean dirty;
     private Thread flusher;
-    private final FileChannel channel;
+    private FileChannel channel;
+    private long position;
+    private long allocated;
+    private long keptBytes;
     private final List<JournalEntry> replayed;
+    /** The events in the current file, in order (what a compaction chooses from). */
+    private final List<JournalEntry> live;
     private long lastSeq;
     private final java.util.concurrent.ConcurrentLinkedQueue<JournalEntry> undrained = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    private DecisionJournal(Path path, FileChannel channel, List<JournalEntry> replayed, Sync sync) {
+    private DecisionJournal(Path path, FileChannel channel, JournalFile.Scan scan, Sync sync, long compactBytes) {
         this.path = path;
         this.sync = sync;
+        this.compactBytes = compactBytes;
         this.channel = channel;
-        this.replayed = List.copyOf(replayed);
+        this.position = scan.end();
+        this.keptBytes = scan.end();
+        this.replayed = List.copyOf(scan.entries());
+        this.live = new ArrayList<>(scan.entries());
         this.lastSeq = replayed.isEmpty() ? 0 : replayed.get(replayed.size() - 1).seq();
         undrained.addAll(replayed);
     }
 
     /** Opens (creating if needed) and replays the journal; every append is fdatasync'd. */
     public static DecisionJournal open(Path path) throws IOException {
-        return open(path, Sync.ALWAYS);
+        return open(path, Sync.ALWAYS, DEFAULT_COMPACT_BYTES);
     }
 
     /** Opens (creating if needed) and replays the journal. */
     public static DecisionJournal open(Path path, Sync sync) throws IOException {
+        return open(path, sync, DEFAULT_COMPACT_BYTES);
+    }
+
+    /**
+     * Opens (creating if needed) and replays the journal; a compaction left half done by a crash (its new file
+     * not yet renamed over the journal) is discarded: the old journal is whole.
+     *
+     * @param compactBytes the size from which {@link #wantsCompaction()} says yes (at least 1 KiB)
+     */
+    public static DecisionJournal open(Path path, Sync sync, long compactBytes) throws IOException {
+        if (compactBytes < 1024) {
+            throw new IllegalArgumentException("journal compaction size must be at least 1024 bytes, got " + compactBytes);
+        }
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        Files.deleteIfExists(compactTarget(path));
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            List<JournalEntry> entries = new ArrayList<>();
-            long good = replay(path, ch, entries);
-            if (good < ch.size()) {
-                ch.truncate(good);
-                ch.force(true);
+            JournalFile.Scan scan = JournalFile.scan(path);
+            if (scan.dirtyEnd() > scan.end()) {
+                JournalFile.zero(ch, scan.end(), scan.dirtyEnd());     // the torn tail, never acknowledged
             }
-            ch.position(good);
-            DecisionJournal j = new DecisionJournal(path, ch, entries, sync);
+            DecisionJournal j = new DecisionJournal(path, ch, scan, sync, compactBytes);
+            j.allocated = scan.size();
+            j.ensureRoom(0);
+            ch.force(true);
             if (sync == Sync.BATCHED) {
                 j.startFlusher();
             }
@@ -83,82 +113,35 @@ public final class DecisionJournal implements AutoCloseable {
         }
     }
 
-    private static long replay(Path path, FileChannel ch, List<JournalEntry> out) throws IOException {
-        byte[] all = Files.readAllBytes(path);
-        long good = 0;
-        int start = 0;
-        int lineNo = 0;
-        while (start < all.length) {
-            int nl = start;
-            while (nl < all.length && all[nl] != '\n') {
-                nl++;
-            }
-            lineNo++;
-            if (nl == all.length) {
-                break;                                       // torn tail: no newline, never acknowledged
-            }
-            String line = new String(all, start, nl - start, StandardCharsets.US_ASCII);
-            JournalEntry e = parse(line);
-            if (e == null || (!out.isEmpty() && e.seq() <= out.get(out.size() - 1).seq())) {
-                if (nl + 1 == all.length) {
-                    break;                                   // bad last line: a torn write
-                }
-                throw new IOException(path + ":" + lineNo + ": corrupt journal line (bad checksum or order); "
-                        + "refusing to start rather than lose acknowledged decisions");
-            }
-            out.add(e);
-            start = nl + 1;
-            good = start;
+    private static Path compactTarget(Path path) {
+        return path.resolveSibling(path.getFileName() + ".compact");
+    }
+
+    /** Makes sure {@code bytes} more fit before the preallocated end (adds zeros and forces the new size). */
+    private void ensureRoom(int bytes) throws IOException {
+        if (position + bytes + 1 <= allocated) {
+            return;
         }
-        return good;
+        long to = position + bytes + JournalFile.CHUNK;
+        JournalFile.zero(channel, allocated, to);
+        channel.force(true);
+        allocated = to;
     }
 
     static JournalEntry parse(String line) {
-        int sp = line.indexOf(' ');
-        if (sp <= 0) {
-            return null;
-        }
-        String body = line.substring(sp + 1);
-        if (!line.substring(0, sp).equals(crc(body))) {
-            return null;
-        }
-        Map<String, String> fields = new LinkedHashMap<>();
-        long seq = -1;
-        try {
-            for (String kv : body.split(" ")) {
-                int eq = kv.indexOf('=');
-                if (eq <= 0) {
-                    return null;
-                }
-                String k = kv.substring(0, eq);
-                String v = Wire.decode(kv.substring(eq + 1));
-                if (k.equals("seq")) {
-                    seq = Long.parseLong(v);
-                } else {
-                    fields.put(k, v);
-                }
-            }
-        } catch (ProtocolException | NumberFormatException e) {
-            return null;
-        }
-        return seq < 1 ? null : new JournalEntry(seq, fields);
+        return JournalFile.parse(line);
     }
 
     static String crc(String body) {
-        CRC32 c = new CRC32();
-        c.update(body.getBytes(StandardCharsets.US_ASCII));
-        return String.format("%08x", c.getValue());
+        return JournalFile.crc(body);
     }
 
     private void startFlusher() {
         flusher = new Thread(() -> {
-            while (channel.isOpen()) {
+            while (!Thread.currentThread().isInterrupted()) {
                 try {
                     Thread.sleep(BATCH_INTERVAL.toMillis());
-                    if (dirty) {
-                        dirty = false;
-                        channel.force(false);
-                    }
+                    flushIfDirty();
                 } catch (InterruptedException e) {
                     return;
                 } catch (IOException e) {
@@ -169,6 +152,13 @@ public final class DecisionJournal implements AutoCloseable {
         }, "journal-flush");
         flusher.setDaemon(true);
         flusher.start();
+    }
+
+    private synchronized void flushIfDirty() throws IOException {
+        if (dirty && channel.isOpen()) {
+            dirty = false;
+            channel.force(false);
+        }
     }
 
     /** The entries found on open, in order. */
@@ -186,26 +176,95 @@ public final class DecisionJournal implements AutoCloseable {
     }
 
     /**
-     * Appends one event and forces it to disk (fdatasync) before returning: when this returns, the event
-     * survives a crash of the process or the machine.
+     * Appends one event and, with {@link Sync#ALWAYS}, forces it to disk (fdatasync) before returning: when this
+     * returns, the event survives a crash of the process or the machine.
      */
     public synchronized JournalEntry append(Map<String, String> fields) throws IOException {
         JournalEntry e = new JournalEntry(lastSeq + 1, fields);
-        StringBuilder body = new StringBuilder("seq=").append(e.seq());
-        e.fields().forEach((k, v) -> body.append(' ').append(k).append('=').append(Wire.encode(v)));
-        String line = crc(body.toString()) + " " + body + "\n";
-        ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII));
-        while (buf.hasRemaining()) {
-            channel.write(buf);
-        }
+        byte[] line = JournalFile.line(e);
+        ensureRoom(line.length);
+        JournalFile.writeFully(channel, ByteBuffer.wrap(line), position);
         if (sync == Sync.ALWAYS) {
             channel.force(false);
         } else {
             dirty = true;
         }
+        position += line.length;
         lastSeq = e.seq();
+        live.add(e);
         undrained.add(e);
         return e;
+    }
+
+    /** Bytes of events in the journal file now. */
+    public synchronized long usedBytes() {
+        return position;
+    }
+
+    /**
+     * Whether the journal has grown enough to compact: past the compaction size, and past twice what the last
+     * compaction kept (so that many open decisions do not make every drain compact again).
+     */
+    public synchronized boolean wantsCompaction() {
+        return position >= Math.max(compactBytes, 2 * keptBytes);
+    }
+
+    /**
+     * Rewrites the journal with only what a restart still needs: events the store has not taken yet (seq above
+     * {@code storedSeq}), every event of a decision that {@code open} says is still followed, and the last event.
+     * Safe against {@code kill -9} at any point (new file forced, renamed over the old one, directory forced).
+     *
+     * @return how many events were dropped
+     */
+    public synchronized int compact(long storedSeq, Predicate<String> open) throws IOException {
+        if (live.isEmpty()) {
+            return 0;
+        }
+        List<JournalEntry> keep = new ArrayList<>();
+        for (int i = 0; i < live.size(); i++) {
+            JournalEntry e = live.get(i);
+            if (e.seq() > storedSeq || i == live.size() - 1 || open.test(e.decisionId())) {
+                keep.add(e);
+            }
+        }
+        Path tmp = compactTarget(path);
+        long used = 0;
+        List<byte[]> lines = new ArrayList<>(keep.size());
+        for (JournalEntry e : keep) {
+            byte[] l = JournalFile.line(e);
+            lines.add(l);
+            used += l.length;
+        }
+        long size = used + JournalFile.CHUNK;
+        FileChannel next = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        try {
+            long at = 0;
+            for (byte[] l : lines) {
+                at += JournalFile.writeFully(next, ByteBuffer.wrap(l), at);
+            }
+            JournalFile.zero(next, at, size);
+            next.force(true);
+            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Path dir = path.toAbsolutePath().getParent();
+            if (dir != null) {
+                JournalFile.forceDirectory(dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            next.close();
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        FileChannel old = channel;
+        channel = next;
+        old.close();
+        int dropped = live.size() - keep.size();
+        live.clear();
+        live.addAll(keep);
+        position = used;
+        keptBytes = used;
+        allocated = size;
+        return dropped;
     }
 
     /**

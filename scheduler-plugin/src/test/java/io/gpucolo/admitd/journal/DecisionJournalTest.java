@@ -1,6 +1,7 @@
 package io.gpucolo.admitd.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,16 +36,48 @@ class DecisionJournalTest {
         }
     }
 
+    /** The journal's text: the file up to the first zero byte of its preallocated tail. */
+    static String data(Path f) throws IOException {
+        String all = Files.readString(f, StandardCharsets.ISO_8859_1);
+        int z = all.indexOf('\0');
+        return z < 0 ? all : all.substring(0, z);
+    }
+
+    /** Writes bytes in place at the end of the journal's data, as a write interrupted by a crash leaves them. */
+    static void writeAtDataEnd(Path f, String bytes) throws IOException {
+        long at = data(f).length();
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(bytes.getBytes(StandardCharsets.ISO_8859_1)), at);
+        }
+    }
+
     @Test
     void aTornTailIsCutOffAndTheJournalGoesOn() throws IOException {
         Path f = dir.resolve("j");
         try (DecisionJournal j = DecisionJournal.open(f)) {
             j.append(Map.of("kind", "decision", "id", "d1"));
         }
-        Files.writeString(f, "deadbeef seq=2 kind=deci", StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
+        writeAtDataEnd(f, "deadbeef seq=2 kind=deci");
         try (DecisionJournal j = DecisionJournal.open(f)) {
             assertEquals(1, j.replayed().size());
             j.append(Map.of("kind", "decision", "id", "d2"));
+        }
+        try (DecisionJournal j = DecisionJournal.open(f)) {
+            assertEquals(List.of(1L, 2L), j.replayed().stream().map(JournalEntry::seq).toList());
+        }
+        assertFalse(data(f).contains("deci\n") || data(f).contains("deadbeef"), data(f));
+    }
+
+    @Test
+    void aWriteTornAcrossBlocksIsCutOffToo() throws IOException {
+        Path f = dir.resolve("j");
+        try (DecisionJournal j = DecisionJournal.open(f)) {
+            j.append(Map.of("kind", "decision", "id", "d1"));
+        }
+        writeAtDataEnd(f, "0badc0de seq=2 kind=decision\0\0\0\0 id=d2\n");   // the middle block never reached the disk
+        try (DecisionJournal j = DecisionJournal.open(f)) {
+            assertEquals(1, j.replayed().size());
+            assertEquals(2, j.append(Map.of("kind", "decision", "id", "d2")).seq());
         }
         try (DecisionJournal j = DecisionJournal.open(f)) {
             assertEquals(List.of(1L, 2L), j.replayed().stream().map(JournalEntry::seq).toList());
@@ -58,10 +91,85 @@ class DecisionJournalTest {
             j.append(Map.of("kind", "decision", "id", "d1"));
             j.append(Map.of("kind", "decision", "id", "d2"));
         }
-        List<String> lines = Files.readAllLines(f);
-        Files.write(f, List.of(lines.get(0).replace("d1", "d9"), lines.get(1)));
+        String text = data(f);
+        writeAtDataEnd(f, "");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(text.replaceFirst("d1", "d9").getBytes(StandardCharsets.US_ASCII)), 0);
+        }
         IOException e = assertThrows(IOException.class, () -> DecisionJournal.open(f));
         assertTrue(e.getMessage().contains(":1: corrupt journal line"), e.getMessage());
+    }
+
+    @Test
+    void appendsWriteInPlaceWithoutGrowingTheFile() throws IOException {
+        Path f = dir.resolve("j");
+        try (DecisionJournal j = DecisionJournal.open(f)) {
+            long size = Files.size(f);
+            for (int i = 0; i < 200; i++) {
+                j.append(Map.of("kind", "decision", "id", "d" + (i + 1), "comment", "x".repeat(100)));
+            }
+            assertEquals(size, Files.size(f), "an append changed the file size (metadata to flush)");
+            assertTrue(j.usedBytes() > 200 * 100, "used " + j.usedBytes());
+        }
+    }
+
+    @Test
+    void aJournalWrittenByAppendingOpensAndGoesOn() throws IOException {
+        Path f = dir.resolve("j");
+        String body = "seq=1 kind=decision id=d1";
+        Files.writeString(f, DecisionJournal.crc(body) + " " + body + "\n", StandardCharsets.US_ASCII);
+        try (DecisionJournal j = DecisionJournal.open(f)) {
+            assertEquals(1, j.replayed().size());
+            j.append(Map.of("kind", "bind", "id", "d1", "job", "7"));
+        }
+        try (DecisionJournal j = DecisionJournal.open(f)) {
+            assertEquals("7", j.replayed().get(1).get("job"));
+        }
+    }
+
+    @Test
+    void compactionKeepsWhatTheStoreLacksOpenDecisionsAndTheLastEvent() throws IOException {
+        Path f = dir.resolve("j");
+        try (DecisionJournal j = DecisionJournal.open(f, DecisionJournal.Sync.ALWAYS, 1024)) {
+            for (int i = 1; i <= 40; i++) {
+                j.append(Map.of("kind", "decision", "id", "d" + i, "comment", "y".repeat(40)));
+            }
+            j.append(Map.of("kind", "bind", "id", "d3", "job", "33"));           // seq 41
+            j.append(Map.of("kind", "end", "id", "d5", "job", "55"));            // seq 42
+            j.append(Map.of("kind", "decision", "id", "d43"));                   // seq 43, not in the store yet
+            assertTrue(j.wantsCompaction());
+            long before = j.usedBytes();
+            int dropped = j.compact(42, id -> id.equals("d3") || id.equals("d7"));
+            assertEquals(43 - 4, dropped);                                       // kept: d3, bind d3, d7, d43
+            assertTrue(j.usedBytes() < before / 5, j.usedBytes() + " of " + before);
+            assertFalse(j.wantsCompaction());
+            assertEquals(44, j.append(Map.of("kind", "decision", "id", "d44")).seq());
+        }
+        try (DecisionJournal j = DecisionJournal.open(f)) {
+            assertEquals(List.of(3L, 7L, 41L, 43L, 44L), j.replayed().stream().map(JournalEntry::seq).toList());
+            assertEquals(45, j.nextSeq());
+        }
+        assertFalse(Files.exists(dir.resolve("j.compact")));
+    }
+
+    @Test
+    void aCompactionCutShortByACrashLeavesTheOldJournal() throws IOException {
+        Path f = dir.resolve("j");
+        try (DecisionJournal j = DecisionJournal.open(f)) {
+            j.append(Map.of("kind", "decision", "id", "d1"));
+        }
+        Files.writeString(dir.resolve("j.compact"), "half written", StandardCharsets.US_ASCII);
+        try (DecisionJournal j = DecisionJournal.open(f)) {
+            assertEquals(1, j.replayed().size());
+        }
+        assertFalse(Files.exists(dir.resolve("j.compact")));
+    }
+
+    @Test
+    void aTooSmallCompactionSizeIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DecisionJournal.open(dir.resolve("j"), DecisionJournal.Sync.ALWAYS, 10));
+        assertTrue(e.getMessage().contains("at least 1024"), e.getMessage());
     }
 
     @Test
