@@ -84,7 +84,8 @@ public final class Admitd implements AutoCloseable {
         warmUp(setup.get(), state);
         var a = setup.get().policy().admitd();
         int port = o.portOverride() > 0 ? o.portOverride() : a.port();
-        HookServer server = new HookServer(InetAddress.getByName(a.listenAddress()), port, secret, r -> switch (r.op()) {
+        HookServer server = new HookServer(InetAddress.getByName(a.listenAddress()), port, secret,
+                PeerCheck.forUser(a.allowedPeer()), r -> switch (r.op()) {
             case "ping" -> new Reply("ok", Map.of("decisions", Integer.toString(book.size())));
             case "status" -> status.reply();
             default -> desk.decide(r);

@@ -24,7 +24,8 @@ import java.util.logging.Logger;
 
 /**
  * The loopback endpoint the submit hook talks to. One request line per connection, at most
- * {@link Wire#MAX_REQUEST_BYTES}; a peer that is not on loopback is dropped; a malformed, oversized or truncated
+ * {@link Wire#MAX_REQUEST_BYTES}; a peer that is not on loopback is dropped, one whose socket belongs to a user other
+ * than {@code admitd.allowed_peer} or root gets an {@code error} ({@link PeerCheck}); a malformed, oversized or truncated
  * request gets an {@code error} reply and is logged; nothing a peer sends can stop the server.
  */
 final class HookServer implements AutoCloseable {
@@ -34,12 +35,14 @@ final class HookServer implements AutoCloseable {
     private final ServerSocket server;
     private final String secret;
     private final Function<Request, Reply> handler;
+    private final PeerCheck peers;
     private final ThreadPoolExecutor pool;
     private final Thread acceptor;
     /** Time from accepting a connection to the reply written, microseconds (every request). */
     private final org.HdrHistogram.Histogram serviceMicros = new org.HdrHistogram.Histogram(3);
 
-    HookServer(InetAddress address, int port, String secret, Function<Request, Reply> handler) throws IOException {
+    HookServer(InetAddress address, int port, String secret, PeerCheck peers, Function<Request, Reply> handler)
+            throws IOException {
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("admitd listens on loopback only, not " + address);
         }
@@ -48,6 +51,7 @@ final class HookServer implements AutoCloseable {
         server.bind(new InetSocketAddress(address, port), 256);
         this.secret = secret;
         this.handler = handler;
+        this.peers = peers;
         this.pool = new ThreadPoolExecutor(4, 4, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), r -> {
             Thread t = new Thread(r, "admitd-conn");
             t.setDaemon(true);
@@ -102,7 +106,13 @@ final class HookServer implements AutoCloseable {
             Reply reply;
             try {
                 byte[] line = readLine(s.getInputStream());
-                reply = handler.apply(Request.parse(line, secret));
+                java.util.Optional<String> refused = peers.refusal(s);
+                if (refused.isPresent()) {
+                    LOG.warning(refused.get());
+                    reply = Reply.error(refused.get());
+                } else {
+                    reply = handler.apply(Request.parse(line, secret));
+                }
             } catch (ProtocolException e) {
                 LOG.warning("bad request from port " + s.getPort() + ": " + e.getMessage());
                 reply = Reply.error(e.getMessage());

@@ -25,7 +25,7 @@ class HookServerTest {
     @BeforeEach
     void start() throws Exception {
         server = new HookServer(InetAddress.getLoopbackAddress(), 0, SECRET,
-                r -> new Reply("ok", Map.of("echo", r.field("comment").orElse(""))));
+                PeerCheck.forUser(System.getProperty("user.name")), r -> new Reply("ok", Map.of("echo", r.field("comment").orElse(""))));
     }
 
     @AfterEach
@@ -66,5 +66,33 @@ class HookServerTest {
                 .ask(new Request("ping", Map.of()));
         assertEquals("error", r.verdict());
         assertEquals("wrong secret", r.fields().get("msg"));
+    }
+
+    @Test
+    void anotherLocalUserIsRefusedEvenWithTheSecret() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "switching to another uid needs root");
+        String line = new Request("ping", Map.of()).encode(SECRET);
+        Process p = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "bash", "-c",
+                "exec 3<>/dev/tcp/127.0.0.1/\"$1\" && printf '%s\\n' \"$2\" >&3 && head -n 1 <&3", "peer",
+                Integer.toString(server.port()), line).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+        String nobody = new String(new ProcessBuilder("id", "-u", "nobody").start().getInputStream().readAllBytes(),
+                StandardCharsets.US_ASCII).strip();
+        assertTrue(out.startsWith("GPUCOLO/1 error msg=connection%20from%20uid%20" + nobody + "%20refused"), out);
+        Reply ok = new HookClient(server.port(), SECRET, Duration.ofSeconds(2)).ask(new Request("ping", Map.of()));
+        assertEquals("ok", ok.verdict(), "root (this JVM) is refused: " + ok);
+    }
+
+    @Test
+    void addressesAreWrittenTheWayTheKernelPrintsThem() throws Exception {
+        assertEquals("0100007F:1AAE", PeerCheck.hex(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), 6830)));
+        assertEquals("00000000000000000000000001000000:0050",
+                PeerCheck.hex(new java.net.InetSocketAddress(InetAddress.getByName("::1"), 80)));
+        assertEquals("0000000000000000FFFF00000100007F:1AAE",
+                PeerCheck.hex(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), 6830), true));
+        assertTrue(PeerCheck.peerUid(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), 1),
+                new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), 2)).isEmpty());
     }
 }
