@@ -9,7 +9,6 @@ import io.gpucolo.admission.state.Guest;
 import io.gpucolo.admission.state.ResidentService;
 import io.gpucolo.admitd.slurm.SlurmCommands;
 import io.gpucolo.admitd.slurm.SlurmFormatException;
-import io.gpucolo.store.LoadSample;
 import io.gpucolo.store.Store;
 import java.io.IOException;
 import java.time.Duration;
@@ -25,9 +24,9 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * Takes training off GPUs whose headroom shrank. Each pass refreshes every resident service's load from the
- * store's load history (the highest rate reported for that GPU over the last {@link #WINDOW}: a burst raises
- * it at once, a calm period lowers it only when the burst has left the window), asks admission which guests
+ * Takes training off GPUs whose headroom shrank. Each pass plans every resident service at the load the admission
+ * core's forecaster gives from the store's load history ({@link LoadHistory}: a burst raises it at once, a calm
+ * period lowers it only when the burst has left the forecaster's window), asks admission which guests
  * must leave ({@code Admission.evictions}), and acts in the policy's {@code eviction.order}: a guest listed for
  * {@code k × escalate_after} gets the k-th action ({@code throttle}: left to the node controller; {@code suspend}:
  * {@code scontrol suspend}; {@code requeue}: {@code scontrol requeuehold}, restartable guests only, which then
@@ -35,13 +34,12 @@ import java.util.logging.Logger;
  */
 final class Evictor {
     private static final Logger LOG = Logger.getLogger(Evictor.class.getName());
-    static final Duration WINDOW = Duration.ofSeconds(60);
 
     private final ClusterState state;
     private final Book book;
     private final Desk desk;
     private final Supplier<Setup> setup;
-    private final Store store;
+    private final LoadHistory history;
     private final SlurmCommands slurm;
     private final InstantSource clock;
     private final Map<String, Instant> listedSince = new HashMap<>();
@@ -53,7 +51,7 @@ final class Evictor {
         this.book = book;
         this.desk = desk;
         this.setup = setup;
-        this.store = store;
+        this.history = new LoadHistory(store);
         this.slurm = slurm;
         this.clock = clock;
     }
@@ -142,17 +140,13 @@ final class Evictor {
 
     private void refreshLoads() {
         Instant now = clock.instant();
+        Policy.Margins margins = setup.get().policy().margins();
         for (GpuState g : state.gpus()) {
             for (ResidentService r : g.services()) {
                 try {
-                    double max = -1;
-                    for (LoadSample s : store.loadHistory(r.service().name(), now.minus(WINDOW), now.plusSeconds(1))) {
-                        if (s.gpu().equals(g.gpu().id().toString())) {
-                            max = Math.max(max, s.requestsPerSecond());
-                        }
-                    }
-                    if (max >= 0 && max != r.load().requestsPerSecond()) {
-                        state.updateLoad(r.jobId(), new ServiceLoad(max, r.load().batch()));
+                    ServiceLoad planned = history.planned(r.service().name(), g.gpu().id(), r.service().nominalLoad(), now, margins);
+                    if (planned.requestsPerSecond() != r.load().requestsPerSecond()) {
+                        state.updateLoad(r.jobId(), planned);
                     }
                 } catch (RuntimeException e) {
                     LOG.warning("load history of " + r.service().name() + " on " + g.gpu().id() + " unavailable: "
