@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Slurm's Epilog (root, no PATH). In order: deregister from noded (which resumes what it stopped), resume every
- * process of the job still stopped (the safety net when noded is down), drop the job from its GPU's registry and quit
+ * Slurm's Epilog (root, no PATH). In order: deregister from noded (which resumes what it stopped), or, when noded does
+ * not confirm that, resume every process of the job still stopped (the safety net when noded is down: a /proc scan), drop the job from its GPU's registry and quit
  * that GPU's MPS daemon when it was the last MPS job there, remove the job's files. Always exits 0 (a failing Epilog
  * drains the node): an MPS daemon that will not quit drains the node itself with a clear reason, as Slurm's MPS
  * example does. Idempotent; a job that died between prolog and epilog, or never had a prolog, is handled alike.
@@ -37,16 +37,17 @@ final class Epilog {
             log.warn(e.getMessage() + "; cleaning up by job id only");
             file = Optional.empty();
         }
-        if (file.isPresent()) {
-            int byNoded = new Noded(cfg, log).deregister(job.jobId());
-            if (byNoded > 0) {
-                log.info("noded resumed " + byNoded + " process(es)");
-            }
+        int byNoded = file.isPresent() ? new Noded(cfg, log).deregister(job.jobId()) : -1;
+        if (byNoded > 0) {
+            log.info("noded resumed " + byNoded + " process(es)");
         }
-        List<Long> stopped = resumer.stopped(job.jobId());
-        if (!stopped.isEmpty()) {
-            log.info("resumed stopped process(es) " + stopped + " (SIGCONT)");
-            resumer.resume(stopped);
+        if (byNoded < 0) {
+            // noded did not confirm (down, unreachable, or the job was never registered): the safety net, a /proc scan
+            List<Long> stopped = resumer.stopped(job.jobId());
+            if (!stopped.isEmpty()) {
+                log.info("resumed stopped process(es) " + stopped + " (SIGCONT)");
+                resumer.resume(stopped);
+            }
         }
         for (int gpu : gpusOf(file)) {
             leaveGpu(job, gpu, log);

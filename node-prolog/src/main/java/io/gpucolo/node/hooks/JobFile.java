@@ -20,8 +20,9 @@ import java.util.Optional;
 record JobFile(String jobId, long uid, int gpu, Decision.Role role, int share, long memMiB, boolean mps, String service) {
 
     String text() {
-        return String.format(Locale.ROOT, "job=%s%nuid=%d%ngpu=%d%nrole=%s%nshare=%d%nmem_mib=%d%nmps=%b%nservice=%s%n",
-                jobId, uid, gpu, role.name().toLowerCase(Locale.ROOT), share, memMiB, mps, service == null ? "" : service);
+        // concatenation, not String.format: a Formatter loads the locale providers, tens of ms of a hook's start-up
+        return "job=" + jobId + "\nuid=" + uid + "\ngpu=" + gpu + "\nrole=" + role.name().toLowerCase(Locale.ROOT)
+                + "\nshare=" + share + "\nmem_mib=" + memMiB + "\nmps=" + mps + "\nservice=" + (service == null ? "" : service) + "\n";
     }
 
     void write(Path file) throws IOException {

@@ -41,16 +41,19 @@ final class Noded {
         }
     }
 
-    /** Deregisters (noded resumes the job's processes first); returns the number it resumed, 0 when unreachable. */
+    /**
+     * Deregisters (noded resumes the job's processes first); returns the number it resumed, or -1 when noded did not
+     * confirm (absent or unreachable): then the caller resumes the job's stopped processes itself.
+     */
     int deregister(String jobId) {
         if (absent()) {
-            return 0;
+            return -1;
         }
         try {
             return client.deregister(jobId);
         } catch (NodedException | RuntimeException e) {
             log.warn("noded: " + e.getMessage() + "; resuming the job's processes here");
-            return 0;
+            return -1;
         }
     }
 }

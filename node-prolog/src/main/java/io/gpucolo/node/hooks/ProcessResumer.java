@@ -28,7 +28,7 @@ final class ProcessResumer {
     List<Long> stopped(String jobId) {
         String needle = "SLURM_JOB_ID=" + jobId;
         List<Long> out = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(proc, p -> p.getFileName().toString().matches("[0-9]+"))) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(proc, ProcessResumer::isPid)) {
             for (Path p : ds) {
                 try {
                     if (state(p) == 'T' && contains(Files.readAllBytes(p.resolve("environ")), needle)) {
@@ -44,9 +44,23 @@ final class ProcessResumer {
         return out;
     }
 
+    private static boolean isPid(Path p) {
+        String n = p.getFileName().toString();
+        for (int i = 0; i < n.length(); i++) {
+            if (n.charAt(i) < '0' || n.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return !n.isEmpty();
+    }
+
     private static char state(Path p) throws IOException {
-        String stat = Files.readString(p.resolve("stat"), StandardCharsets.UTF_8);
-        return stat.charAt(stat.lastIndexOf(')') + 2);
+        byte[] stat = Files.readAllBytes(p.resolve("stat"));
+        int close = stat.length - 1;
+        while (close >= 0 && stat[close] != ')') {
+            close--;
+        }
+        return (char) stat[close + 2];
     }
 
     private static boolean contains(byte[] env, String variable) {

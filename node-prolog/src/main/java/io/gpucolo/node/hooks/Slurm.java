@@ -54,7 +54,7 @@ final class Slurm {
     private String run(List<String> cmd) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectErrorStream(true);
-        Path out = Files.createTempFile("gpucolo-scontrol", ".out");
+        Path out = io.gpucolo.node.mps.ScratchFile.create("gpucolo-scontrol-");
         try {
             pb.redirectOutput(out.toFile());
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

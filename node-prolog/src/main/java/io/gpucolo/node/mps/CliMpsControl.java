@@ -118,8 +118,8 @@ public final class CliMpsControl implements MpsControl {
         env.put("CUDA_MPS_LOG_DIRECTORY", dirs.log(gpu).toString());
         pb.redirectErrorStream(true);
         try {
-            Path in = Files.createTempFile("gpucolo-mps", ".in");
-            Path out = Files.createTempFile("gpucolo-mps", ".out");
+            Path in = ScratchFile.create("gpucolo-mps-in-");
+            Path out = ScratchFile.create("gpucolo-mps-out-");
             try {
                 Files.writeString(in, stdin, StandardCharsets.UTF_8);
                 pb.redirectInput(in.toFile());

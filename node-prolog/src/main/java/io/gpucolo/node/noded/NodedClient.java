@@ -35,42 +35,65 @@ public final class NodedClient {
 
     /** Registers a job on one of this node's GPUs (idempotent: a second registration replaces the first). */
     public void register(JobRegistration job) throws NodedException {
-        call(new Wire.Request("register", job, null));
+        lean("register", job, null);
     }
 
     /** Forgets a job, resuming its processes first; returns how many processes were resumed. Unknown jobs: 0. */
     public int deregister(String jobId) throws NodedException {
-        return resumedOf(call(new Wire.Request("deregister", null, jobId)));
+        return lean("deregister", null, jobId);
     }
 
     /** Resumes every stopped process of one job; returns how many. */
     public int resume(String jobId) throws NodedException {
-        return resumedOf(call(new Wire.Request("resume", null, Objects.requireNonNull(jobId, "jobId"))));
+        return lean("resume", null, Objects.requireNonNull(jobId, "jobId"));
     }
 
     /** Resumes every process noded stopped on this node; returns how many. */
     public int resumeAll() throws NodedException {
-        return resumedOf(call(new Wire.Request("resume", null, null)));
+        return lean("resume", null, null);
     }
 
     /** noded's status as JSON text: heartbeat, per GPU the p99 vs SLO, duty cycle, MPS share and actions. */
     public String status() throws NodedException {
-        return call(new Wire.Request("status", null, null)).status().toPrettyString();
-    }
-
-    private static int resumedOf(Wire.Reply reply) {
-        return reply.resumed() == null ? 0 : reply.resumed();
-    }
-
-    private Wire.Reply call(Wire.Request request) throws NodedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        byte[] line;
+        byte[] reply = call("status", encode(new Wire.Request("status", null, null)));
         try {
-            line = (Wire.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8);
+            Wire.Reply r = Wire.JSON.readValue(reply, Wire.Reply.class);
+            if (!r.ok()) {
+                throw new NodedException("noded refused status: " + r.error());
+            }
+            return r.status().toPrettyString();
+        } catch (IOException e) {
+            throw new NodedException("noded at " + socket + ": unreadable reply to status: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] encode(Wire.Request request) throws NodedException {
+        try {
+            return (Wire.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new NodedException("cannot encode " + request.op() + ": " + e.getMessage(), e);
         }
-        // encode first, connect second: noded gives a connection 2 s to deliver its request line
+    }
+
+    /** The hooks' requests, written and read without Jackson ({@link LeanWire}: a prolog must start fast). */
+    private int lean(String op, JobRegistration job, String jobId) throws NodedException {
+        byte[] reply = call(op, (LeanWire.request(op, job, jobId) + "\n").getBytes(StandardCharsets.UTF_8));
+        LeanWire.Reply r;
+        try {
+            r = LeanWire.reply(new String(reply, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new NodedException("noded at " + socket + ": unreadable reply to " + op + ": " + e.getMessage(), e);
+        }
+        if (!r.ok()) {
+            throw new NodedException("noded refused " + op + ": " + r.error());
+        }
+        return r.resumed() == null ? 0 : r.resumed();
+    }
+
+    /** One request line out, the reply line back, within the timeout. */
+    private byte[] call(String op, byte[] line) throws NodedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // encoded before connecting: noded gives a connection 2 s to deliver its request line
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX); Selector selector = Selector.open()) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             ch.configureBlocking(false);
@@ -98,13 +121,9 @@ public final class NodedClient {
                     break;
                 }
             }
-            Wire.Reply reply = Wire.JSON.readValue(in.toByteArray(), Wire.Reply.class);
-            if (!reply.ok()) {
-                throw new NodedException("noded refused " + request.op() + ": " + reply.error());
-            }
-            return reply;
+            return in.toByteArray();
         } catch (IOException e) {
-            throw new NodedException("noded at " + socket + " unreachable for " + request.op() + ": " + e.getMessage(), e);
+            throw new NodedException("noded at " + socket + " unreachable for " + op + ": " + e.getMessage(), e);
         }
     }
 
