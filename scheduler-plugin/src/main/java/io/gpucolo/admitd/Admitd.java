@@ -84,14 +84,14 @@ public final class Admitd implements AutoCloseable {
         warmUp(setup.get(), state);
         var a = setup.get().policy().admitd();
         int port = o.portOverride() > 0 ? o.portOverride() : a.port();
-        HookServer server = new HookServer(InetAddress.getByName(a.listenAddress()), port, secret,
-                PeerCheck.forUser(a.allowedPeer()), r -> switch (r.op()) {
+        PeerCheck peers = PeerCheck.forUser(a.allowedPeer());
+        HookServer server = new HookServer(InetAddress.getByName(a.listenAddress()), port, secret, peers, r -> switch (r.op()) {
             case "ping" -> new Reply("ok", Map.of("decisions", Integer.toString(book.size())));
             case "status" -> status.reply();
             default -> desk.decide(r);
         });
         status.serviceTimes(server::serviceTimes);
-        HookSettings.write(o.hookConf(), HookSettings.render(setup.get().policy(), server.port(), o.secretFile(), gpus));
+        HookSettings.write(o.hookConf(), HookSettings.render(setup.get().policy(), server.port(), o.secretFile(), gpus, peers.allowed()));
         Periodic periodic = new Periodic("admitd");
         Duration reconcile = o.reconcileOverride() != null ? o.reconcileOverride() : a.reconcilePeriod();
         periodic.every("reconcile", reconcile, () -> {
@@ -116,7 +116,7 @@ public final class Admitd implements AutoCloseable {
                 setup.set(setup(policies.current(), model));
                 try {
                     HookSettings.write(o.hookConf(), HookSettings.render(setup.get().policy(), server.port(),
-                            o.secretFile(), gpus));
+                            o.secretFile(), gpus, peers.allowed()));
                 } catch (IOException e) {
                     LOG.severe("cannot rewrite " + o.hookConf() + ": " + e.getMessage());
                 }

@@ -93,7 +93,7 @@ final class Desk {
             rec.put("restartable", Boolean.toString(o.restartable()));
             rec.put("user", user);
             Decision d = s.admission().admit(req, state, journaled(new LinkedHashMap<>(rec)));
-            Reply reply = Verdicts.of(id, d, o.sharePercent(), o.memoryMiB());
+            Reply reply = Verdicts.of(id, d, o.sharePercent(), o.memoryMiB(), r.field("held").orElse("").equals("1"));
             if (d instanceof Decision.Admit a) {
                 book.put(new Tracked(id, "train", req, "", Optional.of(a.placement().gpu()), clock.instant(), Optional.empty()));
                 LOG.info(() -> "decision " + id + ": admit " + user + " on " + a.placement().gpu());
@@ -180,13 +180,15 @@ final class Desk {
 
     /**
      * Re-runs admission for a held (deferred) job; when it fits now, reserves the GPU and journals a
-     * {@code repack} event for the same decision id. Slurm is told afterwards, outside this lock.
+     * {@code repack} event for the same decision id, saying whether gpucolo releases the job (its own hold) or
+     * leaves it held (the user's {@code --hold}). Slurm is told afterwards, outside this lock.
      */
-    synchronized Optional<Placement> repack(Tracked t, String jobId) {
+    synchronized Optional<Placement> repack(Tracked t, String jobId, boolean userHold) {
         Map<String, String> ev = new LinkedHashMap<>();
         ev.put("kind", "repack");
         ev.put("id", t.id());
         ev.put("job", jobId);
+        ev.put("release", userHold ? "no: the user's own hold stays" : "yes");
         ev.put("at", Long.toString(clock.millis()));
         Decision d = setup.get().admission().admit(t.request(), state, journaled(ev));
         if (d instanceof Decision.Admit a) {

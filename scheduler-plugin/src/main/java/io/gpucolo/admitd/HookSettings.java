@@ -13,14 +13,15 @@ import java.util.TreeMap;
 
 /**
  * Writes {@code gpucolo-hook.conf}, the settings the Lua hook reads (it must know them even when admitd is
- * down): port, secret file, deadline, failure mode, the conventions, and the GPUs per node for the
+ * down): port, secret file, deadline, failure mode, the conventions, the uids that may hold and release gpucolo's
+ * jobs (root and {@code admitd.allowed_peer}, SlurmUser), and the GPUs per node for the
  * whole-GPU guard. Written atomically (temporary file, then rename) from the policy on start and on reload.
  */
 final class HookSettings {
     private HookSettings() {
     }
 
-    static String render(Policy p, int port, Path secretFile, List<GpuId> gpus) {
+    static String render(Policy p, int port, Path secretFile, List<GpuId> gpus, java.util.Set<Integer> adminUids) {
         StringBuilder sb = new StringBuilder("# written by gpucolo admitd from the policy; do not edit\n");
         sb.append("port=").append(port).append('\n');
         sb.append("secret_file=").append(secretFile.toAbsolutePath()).append('\n');
@@ -30,6 +31,8 @@ final class HookSettings {
         sb.append("service_prefix=").append(p.slurm().servicePrefix()).append('\n');
         sb.append("training_comment=").append(p.slurm().trainingComment()).append('\n');
         sb.append("training_qos=").append(p.slurm().trainingQos()).append('\n');
+        sb.append("admin_uids=").append(String.join(",", new java.util.TreeSet<>(adminUids).stream().map(String::valueOf)
+                .toList())).append('\n');
         Map<String, Integer> perNode = new TreeMap<>();
         for (GpuId g : gpus) {
             perNode.merge(g.node(), g.index() + 1, Math::max);

@@ -63,6 +63,11 @@ final class PeerCheck {
         return OptionalInt.empty();
     }
 
+    /** The uids that may ask. */
+    Set<Integer> allowed() {
+        return allowed;
+    }
+
     /** Empty when the peer may ask; otherwise why not. */
     Optional<String> refusal(Socket s) {
         OptionalInt uid = peerUid((InetSocketAddress) s.getRemoteSocketAddress(), (InetSocketAddress) s.getLocalSocketAddress());

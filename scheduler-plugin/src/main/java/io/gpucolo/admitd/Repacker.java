@@ -10,7 +10,9 @@ import java.util.logging.Logger;
 
 /**
  * Re-packs deferred training jobs when headroom appears: each held job whose request fits now is pinned to
- * its GPU ({@code scontrol update TresPerNode=gres:mps:gN:P ReqNodeList=NODE AdminComment=...}) and released.
+ * its GPU ({@code scontrol update TresPerNode=gres:mps:gN:P ReqNodeList=NODE AdminComment=...}) and released,
+ * unless its user submitted it with {@code --hold} ({@code user-hold} in its admin comment): gpucolo releases
+ * only the holds it placed itself, so that job stays held, pinned, until its user releases it.
  */
 final class Repacker {
     private static final Logger LOG = Logger.getLogger(Repacker.class.getName());
@@ -50,14 +52,22 @@ final class Repacker {
                 continue;
             }
             triedAt.put(t.id(), version);
-            Optional<Placement> p = desk.repack(t, job);
+            boolean userHold = (" " + seen.adminComment() + " ").contains(" " + Verdicts.USER_HOLD + " ");
+            Optional<Placement> p = desk.repack(t, job, userHold);
             if (p.isEmpty()) {
                 continue;
             }
             Placement pl = p.get();
             try {
-                slurm.pinAndRelease(job, Verdicts.gres(pl.gpu(), pl.mpsPercent()), pl.gpu().node(),
-                        Verdicts.note("train", t.id(), pl.gpu(), pl.mpsPercent(), pl.memoryLimitMiB()));
+                String note = Verdicts.note("train", t.id(), pl.gpu(), pl.mpsPercent(), pl.memoryLimitMiB())
+                        + (userHold ? " " + Verdicts.USER_HOLD : "");
+                slurm.pin(job, Verdicts.gres(pl.gpu(), pl.mpsPercent()), pl.gpu().node(), note);
+                if (userHold) {
+                    LOG.info(() -> "decision " + t.id() + ": job " + job + " re-packed on " + pl.gpu()
+                            + "; left held: its user submitted it with --hold");
+                    continue;
+                }
+                slurm.release(job);
                 released++;
                 LOG.info(() -> "decision " + t.id() + ": job " + job + " re-packed on " + pl.gpu() + " and released");
             } catch (SlurmFormatException e) {

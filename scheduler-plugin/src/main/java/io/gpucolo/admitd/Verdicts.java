@@ -11,7 +11,7 @@ import java.util.Map;
  * The one adapter from admission decisions to what Slurm does with the job: typed-GRES pinning
  * ({@code gres:mps:gN:P} on node N) and the {@code admin_comment} record for an admit, a hold for a
  * deferral, a user-visible refusal for a reject. The admin comment's grammar,
- * {@code gpucolo:KIND id=dN gpu=NODE:gK share=P mem=MiB}, is what the hook's whole-GPU guard and
+ * {@code gpucolo:KIND id=dN gpu=NODE:gK share=P mem=MiB [user-hold]}, is what the hook's whole-GPU guard and
  * reconcile read back.
  */
 final class Verdicts {
@@ -45,15 +45,19 @@ final class Verdicts {
         return new Reply("admit", f);
     }
 
-    static Reply of(String id, Decision d, int share, long memMiB) {
+    /** The admin-comment word that records a hold the user asked for at submission ({@code sbatch --hold}). */
+    static final String USER_HOLD = "user-hold";
+
+    static Reply of(String id, Decision d, int share, long memMiB, boolean userHold) {
         if (d instanceof Decision.Admit a) {
             return admit(id, a.placement());
         }
         if (d instanceof Decision.Defer df) {
             return new Reply("defer", Map.of("id", id,
-                    "note", "gpucolo:defer id=" + id + " share=" + share + " mem=" + memMiB,
-                    "msg", "gpucolo: no GPU has room now (" + df.reason() + "); the job is held and released when "
-                            + "headroom appears (decision " + id + ")"));
+                    "note", "gpucolo:defer id=" + id + " share=" + share + " mem=" + memMiB + (userHold ? " " + USER_HOLD : ""),
+                    "msg", "gpucolo: no GPU has room now (" + df.reason() + "); the job is held and "
+                            + (userHold ? "placed when headroom appears, then stays held until you release it"
+                            : "released when headroom appears") + " (decision " + id + ")"));
         }
         Decision.Reject r = (Decision.Reject) d;
         return reject(id, r.reason() + (r.couldEverSucceed() ? "" : " (can never fit as written)"));

@@ -67,10 +67,14 @@ public final class SlurmCommands {
         return SlurmJson.gpus(run("sinfo", List.of("--json")));
     }
 
-    /** Pins a held job to a GPU and releases it. */
-    public void pinAndRelease(String jobId, String tresPerNode, String node, String adminComment) throws SlurmFormatException {
+    /** Pins a held job to a GPU (it stays held). */
+    public void pin(String jobId, String tresPerNode, String node, String adminComment) throws SlurmFormatException {
         run("scontrol", List.of("update", "JobId=" + jobId, "TresPerNode=" + tresPerNode, "ReqNodeList=" + node,
                 "AdminComment=" + adminComment));
+    }
+
+    /** Releases a held job. */
+    public void release(String jobId) throws SlurmFormatException {
         run("scontrol", List.of("release", jobId));
     }
 

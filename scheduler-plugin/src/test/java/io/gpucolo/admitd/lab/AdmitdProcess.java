@@ -25,7 +25,7 @@ public final class AdmitdProcess implements AutoCloseable {
                 System.getProperty("java.class.path"), "io.gpucolo.admitd.AdmitdMain",
                 "--policy", policy.toString(), "--journal", journal.toString(),
                 "--secret-file", lab.secretFile().toString(), "--slurm-conf", lab.slurmConf().toString(),
-                "--reconcile-ms", "500"));
+                "--reconcile-ms", "500", "--journal-compact-bytes", "4096"));      // compacts every few decisions
         Files.deleteIfExists(log);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         AdmitdProcess a = new AdmitdProcess(p, log);

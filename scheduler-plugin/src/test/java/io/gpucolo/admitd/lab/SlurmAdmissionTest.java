@@ -142,6 +142,15 @@ class SlurmAdmissionTest {
         assertFalse(Files.exists(Path.of("/tmp/pwned")));
         Result mps = lab.sbatch("carol", List.of("--gres=mps:50"), 60);
         assertTrue(mps.err().contains("MPS shares are assigned by gpucolo"), mps.err());
+        Result multiNode = lab.sbatch("carol", List.of("-N", "2", "--gres=gpu:1"), 60);
+        assertEquals(1, multiNode.exit());
+        assertTrue(multiNode.err().contains("whole-GPU jobs on several nodes (-N 2) cannot be kept off co-located GPUs"),
+                multiNode.err());
+        Result multiNodeTyped = lab.sbatch("carol", List.of("-N", "2", "--gres=gpu:g1:1"), 60);
+        assertTrue(multiNodeTyped.err().contains("(-N 2) cannot be kept off"), multiNodeTyped.err());
+        Result perTask = lab.sbatch("carol", List.of("-n", "1", "--gpus-per-task=1"), 60);
+        assertEquals(1, perTask.exit());
+        assertTrue(perTask.err().contains("--gpus-per-task and --gpus-per-socket cannot be kept off"), perTask.err());
         assertTrue(admitd.log().contains("reject (share must be a percentage"), admitd.log());
     }
 
@@ -240,6 +249,8 @@ class SlurmAdmissionTest {
         for (int i = 0; i < 6; i++) {
             jobs.add(lab.submit(i % 2 == 0 ? "bob" : "dave", "--comment=gpucolo:colocate share=10 mem=2G"));
         }
+        String before = admitd.log();
+        assertTrue(before.contains("journal compacted"), "no compaction in the run so far:\n" + before);
         admitd.kill9();
         String open = lab.submit("bob", "--comment=gpucolo:colocate share=10 mem=2G");
         assertEquals("train", lab.field(open, "Partition"));
@@ -264,6 +275,53 @@ class SlurmAdmissionTest {
         String untouched = lab.submit("carol", "--comment=just a comment");
         assertTrue(List.of("", "(null)").contains(lab.field(untouched, "AdminComment")), lab.showJob(untouched));
         admitd = startAdmitd("open");
+        lab.cancelAll();
+    }
+
+    @Test
+    @Order(7)
+    void gpucoloReleasesOnlyTheHoldsItPlacedNeverAUsersOwn() throws Exception {
+        String svc = lab.submit("bob", "--comment=gpucolo:service=bert-qa");   // resnet50-web has test 5's burst in its history
+        lab.waitState(svc, "RUNNING", T);
+        int g = gpuIndex(lab.gres(svc));
+        String first = lab.submit("bob", "--comment=gpucolo:colocate share=60 mem=4G");
+        lab.waitState(first, "RUNNING", T);
+        assertEquals(g, gpuIndex(lab.gres(first)), lab.showJob(first));
+        for (int i = 0; i < 3; i++) {
+            lab.waitState(lab.submit("carol", "--gres=gpu:1"), "RUNNING", T);
+        }
+        Result userHeld = lab.sbatch("bob", List.of("--hold", "--comment=gpucolo:colocate share=50 mem=4G"), 600);
+        assertTrue(userHeld.ok(), userHeld.err());
+        assertTrue(userHeld.err().contains("stays held until you release it"), userHeld.err());
+        String mine = userHeld.out().strip();
+        Result held = lab.sbatch("bob", List.of("--comment=gpucolo:colocate share=50 mem=4G"), 600);
+        assertTrue(held.err().contains("released when headroom appears"), held.err());
+        String ours = held.out().strip();
+        assertTrue(lab.showJob(mine).matches("(?s).*AdminComment=gpucolo:defer id=d[0-9]+ share=50 mem=4096 user-hold\\s.*"),
+                lab.showJob(mine));
+        assertFalse(lab.showJob(ours).contains("user-hold"), lab.showJob(ours));
+        assertFalse(lab.as("bob", "scontrol", "release", ours).ok(), "the user released gpucolo's hold");
+        assertFalse(lab.as("bob", "scontrol", "release", mine).ok(), "released before a GPU was chosen");
+        Thread.sleep(1500);
+        assertEquals("PENDING", lab.state(ours), lab.showJob(ours));
+        assertEquals("PENDING", lab.state(mine), lab.showJob(mine));
+        lab.cancel(ours);
+        lab.cancel(first);                                         // headroom appears: the user's job is pinned, not released
+        SlurmLab.waitFor(() -> {
+            try {
+                return lab.field(mine, "TresPerNode").contains("mps:g" + g + ":50");
+            } catch (Exception e) {
+                return false;
+            }
+        }, T, "job " + mine + " pinned to vm:g" + g);
+        Thread.sleep(3000);                                        // several reconcile and re-pack passes
+        assertEquals("PENDING", lab.state(mine), lab.showJob(mine));
+        assertEquals("JobHeldUser", lab.field(mine, "Reason"), lab.showJob(mine));
+        assertTrue(lab.field(mine, "AdminComment").startsWith("gpucolo:train"), lab.showJob(mine));
+        assertTrue(admitd.log().contains("left held: its user submitted it with --hold"), admitd.log());
+        assertTrue(lab.as("bob", "scontrol", "release", mine).ok());
+        lab.waitState(mine, "RUNNING", T);
+        assertEquals("mps:g" + g + ":50(IDX:" + g + ")", lab.gres(mine));
         lab.cancelAll();
     }
 }
