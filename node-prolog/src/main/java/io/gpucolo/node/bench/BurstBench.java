@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -69,25 +70,37 @@ final class BurstBench {
             Path[] launchers = new Path[n];
             long[] trainPids = new long[n];
             for (int i = 0; i < n; i++) {
-                ports[i] = procs.inference(i, schedule, t.end() + 300);
                 if (scenarios.get(i).restarts()) {
                     launchers[i] = procs.training(i, 100);
                 } else {
                     trainPids[i] = procs.plainTraining(i);
                 }
             }
+            // the benchmark's 0 s: the schedule's 0 s of every inference stand-in (they step together, on the judges'
+            // 1-s window boundaries); the stand-ins start right after it
             long t0 = System.nanoTime();
+            long originMs = Clock.systemUTC().millis();
+            for (int i = 0; i < n; i++) {
+                ports[i] = procs.inference(i, schedule, originMs, t.end() + 300);
+            }
             List<Judge> judges = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 judges.add(new Judge(new ScrapeSensor("infer" + i, 1, metrics(ports[i]), METRIC, Duration.ofMillis(800))));
             }
+            // the judges' windows are the benchmark's whole seconds [s - 1, s), so the step falls on a window boundary
+            double aligned = Math.ceil((System.nanoTime() - t0) / 1e9 + 0.05);
+            sleepUntil(t0, aligned);
             for (Judge j : judges) {
-                j.read(0);
+                j.read(aligned, Double.NaN, 0);
             }
+            List<GpuController> controllers = new CopyOnWriteArrayList<>();
             exec.scheduleAtFixedRate(() -> {
                 double s = Math.round((System.nanoTime() - t0) / 1e9);
-                judges.forEach(j -> j.read(s));
-            }, 1000, 1000, TimeUnit.MILLISECONDS);
+                for (int i = 0; i < judges.size(); i++) {
+                    GpuController c = i < controllers.size() ? controllers.get(i) : null;
+                    judges.get(i).read(s, c == null ? Double.NaN : c.duty(), c == null ? 0 : c.share());
+                }
+            }, t0 + (long) ((aligned + 1) * 1e9) - System.nanoTime(), 1_000_000_000L, TimeUnit.NANOSECONDS);
             sleepUntil(t0, t.calibrate());
             if (Double.isNaN(slo)) {
                 List<Double> p99s = new ArrayList<>();
@@ -107,7 +120,7 @@ final class BurstBench {
             log.flush();
             long[] startIterations = new long[n];
             AtomicInteger[] changes = new AtomicInteger[n];
-            List<GpuController> controllers = new ArrayList<>();
+            List<GpuController> started = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 startIterations[i] = procs.iterations(i);
                 changes[i] = new AtomicInteger();
@@ -125,7 +138,7 @@ final class BurstBench {
                 c.addInference("infer" + i, new ScrapeSensor("infer" + i, slo, metrics(ports[i]), METRIC, Duration.ofMillis(500)));
                 c.addTraining(new GpuController.Training("train" + i, new PauseTarget.Pids(pids),
                         launchers[i] == null ? null : launchers[i].toString(), 100));
-                controllers.add(c);
+                started.add(c);
                 if (sc.controlled()) {
                     exec.scheduleAtFixedRate(() -> {
                         int before = c.share();
@@ -136,6 +149,7 @@ final class BurstBench {
                     }, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
+            controllers.addAll(started);
             sleepUntil(t0, t.end());
             exec.shutdownNow();
             exec.awaitTermination(5, TimeUnit.SECONDS);
@@ -155,9 +169,10 @@ final class BurstBench {
     }
 
     private void writeTrace(int gpu, Scenario s, Judge j) throws IOException {
-        StringBuilder b = new StringBuilder("# " + s.name() + "\n# second p99_ms mean_ms requests\n");
+        StringBuilder b = new StringBuilder("# " + s.name() + "\n# second p99_ms mean_ms requests duty share\n");
         for (Judge.Window w : j.windows()) {
-            b.append(String.format(Locale.ROOT, "%.0f %.3f %.3f %d%n", w.second(), w.p99Ms(), w.meanMs(), w.count()));
+            b.append(String.format(Locale.ROOT, "%.0f %.3f %.3f %d %.3f %d%n", w.second(), w.p99Ms(), w.meanMs(), w.count(),
+                    w.duty(), w.share()));
         }
         Files.writeString(dir.resolve("windows" + gpu + ".txt"), b.toString());
     }

@@ -11,9 +11,12 @@ import java.util.List;
  * second (separate from the controller's sensor), kept as a list of 1-second windows.
  */
 final class Judge {
-    record Window(double second, double p99Ms, double meanMs, long count) {
+    /** One 1-s window, with the controller's duty cycle and MPS share when it was read (NaN, 0 before it starts). */
+    record Window(double second, double p99Ms, double meanMs, long count, double duty, int share) {
     }
 
+    /** Windows in a row under the SLO after the step that end its transient. */
+    static final int SETTLED = 5;
     private final ScrapeSensor sensor;
     private final List<Window> windows = new ArrayList<>();
 
@@ -21,14 +24,14 @@ final class Judge {
         this.sensor = sensor;
     }
 
-    synchronized void read(double second) {
+    synchronized void read(double second, double duty, int share) {
         try {
             ServiceLatency l = sensor.read();
             if (l.hasData()) {
-                windows.add(new Window(second, l.p99Ms(), l.meanMs(), l.count()));
+                windows.add(new Window(second, l.p99Ms(), l.meanMs(), l.count(), duty, share));
             }
         } catch (SensorUnavailableException e) {
-            windows.add(new Window(second, Double.NaN, Double.NaN, -1));
+            windows.add(new Window(second, Double.NaN, Double.NaN, -1, duty, share));
         }
     }
 
@@ -50,21 +53,29 @@ final class Judge {
     }
 
     /**
-     * Inner periods from the step until p99 is back under the SLO: 0 when no window in the 15 s after the step
-     * violates; otherwise the number of windows from the step to the end of the first violation run.
+     * Inner periods from the step until p99 is back under the SLO: 0 when no window of the step's transient violates;
+     * otherwise the number of windows from the step to the end of the first violation run. The transient is the 15 s
+     * after the step, and it is over early once {@link #SETTLED} windows in a row after the step met the SLO: a
+     * violation after that is not the step's (it counts in the violation windows, like any other). Applied alike to
+     * every scenario.
      */
     int recoveryPeriods(double sloMs, double step, double periodS) {
         Double firstBad = null;
+        int goodRun = 0;
         for (Window w : windows()) {
             if (w.second() <= step || w.second() > step + 15) {
                 continue;
             }
             boolean bad = !(w.p99Ms() <= sloMs);
             if (bad && firstBad == null) {
+                if (goodRun >= SETTLED) {
+                    return 0;
+                }
                 firstBad = w.second();
             } else if (!bad && firstBad != null) {
                 return (int) Math.round((w.second() - periodS - step) / periodS);
             }
+            goodRun = bad ? 0 : goodRun + 1;
         }
         return firstBad == null ? 0 : (int) Math.round(15 / periodS);
     }

@@ -58,7 +58,7 @@ public final class OverheadCommand implements Callable<Integer> {
         Path schedule = Files.writeString(dir.resolve("schedule"), "0 150\n");
         try (StandIns procs = new StandIns(dir, 1);
              LeaseGuard guard = new LeaseGuard(dir.resolve("leases"), Duration.ofSeconds(2), true)) {
-            int port = procs.inference(0, schedule, 3600);
+            int port = procs.inference(0, schedule, java.time.Clock.systemUTC().millis(), 3600);
             long train = procs.plainTraining(0);
             Thread.sleep(3000);
             double idle = cpuSeconds(guard.watchdogPid(), seconds);

@@ -44,6 +44,10 @@ public final class EmuInferCommand implements Callable<Integer> {
     @Option(names = "--schedule", description = "load schedule file (SECONDS RATE per line); overrides --rate")
     Path schedule;
 
+    @Option(names = "--schedule-origin-ms", description = "wall-clock instant (epoch ms) of the schedule's 0 s, so that "
+            + "several servers step together; before it the first step's rate holds (default: this server's start)")
+    Long scheduleOriginMs;
+
     @Option(names = "--max-batch", description = "largest batch (default: ${DEFAULT-VALUE})")
     int maxBatch = 8;
 
@@ -93,6 +97,8 @@ public final class EmuInferCommand implements Callable<Integer> {
         org.HdrHistogram.Histogram summary = new org.HdrHistogram.Histogram(3_600_000_000L, 3);
         LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
         long startNs = System.nanoTime();
+        long scheduleStartNs = scheduleOriginMs == null ? startNs
+                : startNs + (scheduleOriginMs - System.currentTimeMillis()) * 1_000_000L;
         try (StandIn.Context ctx = StandIn.open(System.getenv(), ClientKind.INFER, model, maxBatch, memoryMiB);
              HTTPServer http = HTTPServer.builder().inetAddress(InetAddress.getLoopbackAddress()).port(metricsPort)
                      .registry(registry).buildAndStart()) {
@@ -102,7 +108,7 @@ public final class EmuInferCommand implements Callable<Integer> {
             if (portFile != null) {
                 EmuTrainCommand.writeAtomically(portFile, http.getPort() + "\n");
             }
-            Thread arrivals = new Thread(() -> arrive(load, queue, startNs), "emu-infer-arrivals");
+            Thread arrivals = new Thread(() -> arrive(load, queue, scheduleStartNs), "emu-infer-arrivals");
             arrivals.setDaemon(true);
             arrivals.start();
             DatagramChannel pusher = push == null ? null : DatagramChannel.open();
@@ -160,11 +166,11 @@ public final class EmuInferCommand implements Callable<Integer> {
     }
 
     /** Poisson arrivals at the schedule's current rate; a rate of 0 idles in 10 ms steps. */
-    private void arrive(LoadSchedule load, LinkedBlockingQueue<Request> queue, long startNs) {
+    private void arrive(LoadSchedule load, LinkedBlockingQueue<Request> queue, long scheduleStartNs) {
         RandomGenerator rnd = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
         long next = System.nanoTime();
         while (true) {
-            double t = (next - startNs) / 1e9;
+            double t = Math.max(0, (next - scheduleStartNs) / 1e9);
             double r = load.rateAt(t);
             if (r <= 0) {
                 next += 10_000_000L;

@@ -2,34 +2,56 @@ package io.gpucolo.node.law;
 
 /**
  * Our inner tier: integral control of the training duty cycle on the tail latency of every service on the GPU, with
- * the plant gain identified online.
+ * the plant gain identified online, asymmetric action (cut at once, give back slowly) and a feed-forward cut on a load
+ * surge.
  * <pre>
- *   r(k)   = max_i p99_i(k) / SLO_i  = 1 − tightest slack          (controlled variable)
- *   r_ref  = 1 − slackTarget                                         (set point: keep that much slack)
- *   b̂(k)   = clamp(RLS gain of Δr = b·Δd, gainMin, gainMax)         (see {@link RecursiveGainEstimator})
- *   d(k+1) = clamp(d(k) + (r_ref − r(k)) / b̂(k), floor, 1)
+ *   r(k)    = max_i p99_i(k) / SLO_i  = 1 − tightest slack                  (controlled variable)
+ *   r_ref   = 1 − slackTarget                                               (set point: keep that much slack)
+ *   b̂(k)    = clamp(RLS gain of Δr = b·Δd, gainMin, gainMax)               (see {@link RecursiveGainEstimator})
+ *   e(k)    = (r_ref − r(k)) / b̂(k)                                         (integral step, deadbeat on the model)
+ *   surge:    ∃i  n_i(k) ≥ λ̄_i·T·(1 + surgeRatio)  and  n_i(k) − λ̄_i·T ≥ surgeZ·√(λ̄_i·T)
+ *   d(k+1)  = floor                                         on a surge        (feed-forward, before the tail moves)
+ *           = max(floor, d(k) + e(k))                       if e(k) &lt; 0      (cut at once: deadbeat)
+ *           = min(1, d(k) + min(e(k), raiseStep))           if e(k) ≥ 0 and the last raiseAfter periods all had room
+ *           = d(k)                                          otherwise
+ *   λ̄_i    ← λ̄_i + α·(n_i(k)/T − λ̄_i)                        (α = 0.25; rate of service i, T the window length)
  * </pre>
- * On the nominal model this is deadbeat (one period to the set point); it stays stable while the true gain is in
- * (0, 2·b̂), which the bounds keep from being too optimistic. Anti-windup: the integrator state is the applied duty
- * itself (velocity form), clamped to [floor, 1], so nothing accumulates while saturated, and the estimator only
- * learns from periods where the duty really moved. A sample with no data holds the duty.
- * Operating range: p99/SLO in about [0.3, 3]; duty in [floor, 1] with floor in [0, 1); gains in (0, 10].
+ * <b>Why asymmetric.</b> The window p99 at a few hundred requests per second is its few largest samples, so it is
+ * noisy. A symmetric integral law on such a signal walks the duty up into the SLO half the time; here noise can only
+ * cost training (a spurious cut is given back after {@code raiseAfter} quiet periods), never a violation, and the
+ * set point keeps {@code slackTarget} of the SLO as a noise margin.
+ * <b>Why feed-forward.</b> The request rate of each service is the count of its window over the window's length; a
+ * jump of the rate (a burst onset) is seen in the first window that contains it, while the tail needs the queue to
+ * build first. A surge is a rate both {@code surgeRatio} above the service's recent rate and {@code surgeZ} Poisson
+ * standard deviations above it (so a few hundred requests per window do not trigger on noise); it sends the duty to
+ * the floor at once and restarts the quiet count, so the duty is given back only once the tail shows room at the new
+ * load. A surge is only detected from the second sample on (it needs a window length and a recent rate).
+ * <p>Anti-windup: the integrator state is the applied duty itself (velocity form), clamped to [floor, 1], so nothing
+ * accumulates while saturated, and the estimator only learns from periods where the duty really moved (|Δd| ≥ 0.02);
+ * a surge step is not learned from (the load moved, not only the duty). A sample with no data holds the duty.
+ * Stable on the cut side while the true gain is in (0, 2·b̂); the raise is rate-limited to {@code raiseStep} per
+ * period. Operating range: p99/SLO in about [0.3, 3]; duty in [floor, 1]; gains in (0, 10]; windows of 0.1–10 s.
  * Not thread-safe; one per controlled GPU.
  */
 public final class AdaptiveDutyLaw implements InnerLaw {
     /**
      * Tuning.
      *
-     * @param slackTarget    relative slack kept below the SLO, in [0, 0.9] (0.1 = aim p99 at 90% of the SLO)
-     * @param floor          lowest duty cycle, in [0, 1)
-     * @param initialDuty    duty before the first sample, in [floor, 1]
-     * @param initialGain    first guess of b (ratio change per unit duty), within the bounds
-     * @param gainMin        lower bound of b̂ (&gt; 0): bounds the largest step to 1/gainMin per unit error
-     * @param gainMax        upper bound of b̂: bounds the smallest step
-     * @param forgetting     RLS forgetting factor λ in (0, 1]
+     * @param slackTarget relative slack kept below the SLO, in [0, 0.9] (0.25 = aim p99 at 75% of the SLO)
+     * @param floor       lowest duty cycle, in [0, 1)
+     * @param initialDuty duty before the first sample, in [floor, 1]
+     * @param initialGain first guess of b (ratio change per unit duty), within the bounds
+     * @param gainMin     lower bound of b̂ (&gt; 0): bounds the largest step to 1/gainMin per unit error
+     * @param gainMax     upper bound of b̂: bounds the smallest step
+     * @param forgetting  RLS forgetting factor λ in (0, 1]
+     * @param raiseStep   largest duty increase per period, in (0, 1]
+     * @param raiseAfter  periods in a row with room (r ≤ r_ref) before the duty may rise, ≥ 1
+     * @param surgeRatio  relative rate jump that counts as a surge, &gt; 0 (0.2 = 20% above the recent rate)
+     * @param surgeZ      Poisson standard deviations the jump must also exceed, ≥ 0
      */
     public record Config(double slackTarget, double floor, double initialDuty, double initialGain, double gainMin,
-                         double gainMax, double forgetting) {
+                         double gainMax, double forgetting, double raiseStep, int raiseAfter, double surgeRatio,
+                         double surgeZ) {
         public Config {
             if (!(slackTarget >= 0 && slackTarget <= 0.9)) {
                 throw new IllegalArgumentException("slack target must be in [0, 0.9], got " + slackTarget);
@@ -49,20 +71,37 @@ public final class AdaptiveDutyLaw implements InnerLaw {
             if (!(forgetting > 0 && forgetting <= 1)) {
                 throw new IllegalArgumentException("forgetting factor must be in (0, 1], got " + forgetting);
             }
+            if (!(raiseStep > 0 && raiseStep <= 1) || raiseAfter < 1) {
+                throw new IllegalArgumentException("need 0 < raiseStep <= 1 and raiseAfter >= 1, got " + raiseStep + ", " + raiseAfter);
+            }
+            if (!(surgeRatio > 0) || !(surgeZ >= 0) || Double.isInfinite(surgeRatio) || Double.isInfinite(surgeZ)) {
+                throw new IllegalArgumentException("need a finite surgeRatio > 0 and surgeZ >= 0, got " + surgeRatio + ", " + surgeZ);
+            }
         }
 
-        /** Defaults: 10% slack, floor 0.05, start at full duty, b0 = 1 within [0.25, 4], λ = 0.95. */
+        /** The tuning of the symmetric law with the asymmetric and feed-forward parts at their defaults. */
+        public Config(double slackTarget, double floor, double initialDuty, double initialGain, double gainMin,
+                      double gainMax, double forgetting) {
+            this(slackTarget, floor, initialDuty, initialGain, gainMin, gainMax, forgetting, 0.1, 3, 0.2, 4);
+        }
+
+        /**
+         * Defaults: 25% slack, floor 0.05, start at full duty, b0 = 1 within [0.25, 4], λ = 0.95; give back at most
+         * 0.1 per period after 3 quiet periods; a surge is +20% and 4 σ over the recent rate.
+         */
         public static Config defaults() {
-            return new Config(0.10, 0.05, 1.0, 1.0, 0.25, 4.0, 0.95);
+            return new Config(0.25, 0.05, 1.0, 1.0, 0.25, 4.0, 0.95);
         }
     }
 
     private static final double MIN_EXCITATION = 0.02;
     private final Config config;
     private final RecursiveGainEstimator estimator;
+    private final LoadWatch load = new LoadWatch(0.25);
     private double duty;
     private double lastRatio = Double.NaN;
     private double lastStep;
+    private int quiet;
 
     public AdaptiveDutyLaw(Config config) {
         this.config = config;
@@ -72,6 +111,7 @@ public final class AdaptiveDutyLaw implements InnerLaw {
 
     @Override
     public double update(LatencySample sample) {
+        boolean surge = load.surge(sample, config.surgeRatio(), config.surgeZ());
         double slack = sample.tightestSlack();
         if (Double.isNaN(slack)) {
             return duty;
@@ -80,9 +120,19 @@ public final class AdaptiveDutyLaw implements InnerLaw {
         if (!Double.isNaN(lastRatio)) {
             estimator.observe(lastStep, ratio - lastRatio);
         }
-        double b = gain();
-        double next = clamp(duty + ((1 - config.slackTarget()) - ratio) / b, config.floor(), 1);
-        lastStep = next - duty;
+        double error = ((1 - config.slackTarget()) - ratio) / gain();
+        quiet = error >= 0 && !surge ? quiet + 1 : 0;
+        double next;
+        if (surge) {
+            next = config.floor();
+        } else if (error < 0) {
+            next = Math.max(config.floor(), duty + error);
+        } else if (quiet >= config.raiseAfter()) {
+            next = Math.min(1, duty + Math.min(error, config.raiseStep()));
+        } else {
+            next = duty;
+        }
+        lastStep = surge ? 0 : next - duty;
         lastRatio = ratio;
         duty = next;
         return duty;
@@ -91,6 +141,11 @@ public final class AdaptiveDutyLaw implements InnerLaw {
     /** The gain in use: the RLS estimate clamped to the bounds. */
     public double gain() {
         return clamp(estimator.gain(), config.gainMin(), config.gainMax());
+    }
+
+    /** Whether the last sample was a load surge (the feed-forward cut). */
+    public boolean surged() {
+        return load.surged();
     }
 
     @Override

@@ -1,14 +1,19 @@
 package io.gpucolo.node.law;
 
 import static io.gpucolo.node.law.Samples.at;
+import static io.gpucolo.node.law.Samples.load;
 import static io.gpucolo.node.law.Samples.p99;
 import static io.gpucolo.node.law.Samples.svc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class AdaptiveDutyLawTest {
     private static final double EPS = 1e-12;
@@ -19,12 +24,12 @@ class AdaptiveDutyLawTest {
 
     @ParameterizedTest(name = "p99 {0} ms of 100 -> duty {1}")
     @CsvSource({
-            "110, 0.8",    // r = 1.1: 1 + (0.9 - 1.1) / 1
-            "100, 0.9",    // at the SLO: keep 10% slack
-            "90, 1.0",     // at the set point
-            "50, 1.0",     // 1 + 0.4 clamped to 1 (anti-windup: no credit stored)
-            "150, 0.4",    // 1 - 0.6
-            "300, 0.05",   // 1 - 2.1 clamped to the floor
+            "110, 0.65",   // r = 1.1: 1 + (0.75 - 1.1) / 1, cut at once
+            "100, 0.75",   // at the SLO: keep 25% slack
+            "75, 1.0",     // at the set point
+            "50, 1.0",     // room, but already at full duty (anti-windup: no credit stored)
+            "150, 0.25",   // 1 - 0.75
+            "300, 0.05",   // 1 - 2.25 clamped to the floor
     })
     void firstStepFromFullDuty(double p99, double expected) {
         assertEquals(expected, law().update(p99(1, p99)), EPS);
@@ -32,34 +37,126 @@ class AdaptiveDutyLawTest {
 
     @Test
     void tightestRelativeSlackDrivesNotTheLargestLatency() {
-        // service a: 50 of 100 ms (slack 0.5); service b: 30 of 20 ms (slack -0.5, r = 1.5) -> 1 + (0.9 - 1.5) = 0.4
-        assertEquals(0.4, law().update(at(1, svc("a", 100, 50, 20), svc("b", 20, 30, 10))), EPS);
+        // service a: 50 of 100 ms (slack 0.5); service b: 30 of 20 ms (slack -0.5, r = 1.5) -> 1 + (0.75 - 1.5) = 0.25
+        assertEquals(0.25, law().update(at(1, svc("a", 100, 50, 20), svc("b", 20, 30, 10))), EPS);
     }
 
     @Test
     void idleWindowHoldsTheDuty() {
         AdaptiveDutyLaw law = law();
         law.update(p99(1, 110));
-        assertEquals(0.8, law.update(at(2, ServiceLatency.idle("s", 100))), EPS);
+        assertEquals(0.65, law.update(at(2, ServiceLatency.idle("s", 100))), EPS);
     }
 
     @Test
-    void secondStepUsesTheGainIdentifiedByRls() {
+    void secondCutUsesTheGainIdentifiedByRls() {
         AdaptiveDutyLaw law = law();
-        law.update(p99(1, 110));                 // d 1 -> 0.8, step -0.2
-        double d = law.update(p99(2, 100));      // Δr = -0.1 for Δd = -0.2
-        // K = 1*(-0.2)/(0.95 + 0.04); b = 1 + K*(-0.1 - 1*(-0.2)) = 1 - 0.02/0.99
-        double b = 1 - 0.02 / 0.99;
+        law.update(p99(1, 110));                 // d 1 -> 0.65, step -0.35
+        double d = law.update(p99(2, 100));      // Δr = -0.1 for Δd = -0.35
+        // K = -0.35 / (0.95 + 0.35^2); b = 1 + K (-0.1 + 0.35)
+        double b = 1 - 0.35 * 0.25 / (0.95 + 0.35 * 0.35);
         assertEquals(b, law.gain(), EPS);
-        assertEquals(0.8 + (0.9 - 1.0) / b, d, EPS);
+        assertEquals(0.65 + (0.75 - 1.0) / b, d, EPS);
     }
 
     @Test
     void gainEstimateIsClampedToItsBounds() {
         AdaptiveDutyLaw law = law();
-        law.update(p99(1, 110));                 // d -> 0.8
-        law.update(p99(2, 500));                 // latency rose while duty fell: b = 1 - 4.1 * 0.2 / 0.99 < 0.25
+        law.update(p99(1, 110));                 // d -> 0.65
+        law.update(p99(2, 500));                 // latency rose while duty fell: the RLS gain goes negative
         assertEquals(0.25, law.gain(), EPS);     // clamped to gainMin
+    }
+
+    @Test
+    void givesDutyBackOnlyAfterQuietPeriodsAndAtMostRaiseStepEach() {
+        AdaptiveDutyLaw law = law();
+        assertEquals(0.25, law.update(p99(1, 150)), EPS);
+        assertEquals(0.25, law.update(p99(2, 40)), EPS);    // room, quiet 1: hold
+        assertEquals(0.25, law.update(p99(3, 40)), EPS);    // quiet 2: hold
+        assertEquals(0.35, law.update(p99(4, 40)), EPS);    // quiet 3: +raiseStep
+        assertEquals(0.45, law.update(p99(5, 40)), EPS);
+        double beforeCut = law.duty();
+        double cut = law.update(p99(6, 80));                // r 0.8 above r_ref 0.75: cut at once, quiet reset
+        assertTrue(cut < beforeCut, "cut on a shrinking slack, got " + cut);
+        assertEquals(cut, law.update(p99(7, 40)), EPS);     // quiet 1 again: hold
+    }
+
+    @Test
+    void antiWindupLongSaturationLeavesNoDebt() {
+        AdaptiveDutyLaw law = law();
+        for (int k = 1; k <= 50; k++) {
+            assertEquals(0.05, law.update(p99(k, 200)), 1e-9);   // far over the SLO for 50 periods: stays at the floor
+        }
+        law.update(p99(51, 40));
+        law.update(p99(52, 40));
+        assertEquals(0.15, law.update(p99(53, 40)), 1e-9);       // leaves the floor after 3 quiet periods, no debt
+    }
+
+    @Test
+    void loadSurgeCutsToTheFloorBeforeTheTailMoves() {
+        AdaptiveDutyLaw law = law();
+        for (int k = 1; k <= 5; k++) {
+            assertEquals(1.0, law.update(load(k * 1000L, 60, 240)), EPS);   // 240 req/s, p99 60 of 100: room
+        }
+        assertEquals(0.05, law.update(load(6000, 60, 480)), EPS);         // rate doubled, tail still fine
+        assertTrue(law.surged());
+        assertEquals(0.05, law.update(load(7000, 60, 480)), EPS);         // no raise right after a surge
+    }
+
+    @Test
+    void poissonNoiseAndSmallCountsAreNoSurge() {
+        AdaptiveDutyLaw law = law();
+        RandomGenerator rnd = RandomGeneratorFactory.of("L64X128MixRandom").create(7);
+        for (int k = 1; k <= 2000; k++) {
+            law.update(load(k * 500L, 60, poisson(rnd, 120)));              // 240 req/s in 0.5-s windows
+            assertFalse(law.surged(), "false surge at window " + k);
+        }
+        AdaptiveDutyLaw small = law();
+        small.update(load(1000, 60, 10));
+        small.update(load(2000, 60, 10));
+        small.update(load(3000, 60, 16));                                 // +60% but under 4 sigma of 10
+        assertFalse(small.surged());
+    }
+
+    /**
+     * Closed loop on a noisy plant with the window p99 driven by the duty of the previous period and by the load:
+     * r = (0.35 + 0.3 d) λ/λ0 + U(−0.05, 0.05). The load doubles at period 30 for 60 periods; at full duty the doubled
+     * load is 30% over the SLO, and the duty that keeps r at r_ref = 0.75 is 0.083. Only the window of the step may
+     * violate; in the burst the law gives some duty back without walking into the SLO; afterwards full duty returns
+     * within raiseAfter + 1/raiseStep periods.
+     */
+    @Test
+    void burstStepResponseOnANoisyPlant() {
+        AdaptiveDutyLaw law = law();
+        RandomGenerator rnd = RandomGeneratorFactory.of("L64X128MixRandom").create(11);
+        double d = law.duty();
+        int violations = 0;
+        int firstViolation = -1;
+        double burstMax = 0;
+        int fullAgain = -1;
+        for (int k = 1; k <= 150; k++) {
+            double scale = k > 30 && k <= 90 ? 2 : 1;
+            double r = (0.35 + 0.3 * d) * scale + (rnd.nextDouble() - 0.5) * 0.1;
+            if (r > 1) {
+                violations++;
+                firstViolation = firstViolation < 0 ? k : firstViolation;
+            }
+            d = law.update(load(k * 1000L, 100 * r, poisson(rnd, 240 * scale)));
+            if (k == 31) {
+                assertEquals(0.05, d, EPS, "feed-forward: the floor in the period of the step");
+            }
+            if (k > 31 && k <= 90) {
+                burstMax = Math.max(burstMax, d);
+            }
+            if (k > 90 && d == 1.0 && fullAgain < 0) {
+                fullAgain = k;
+            }
+        }
+        assertEquals(1, violations, "violations");
+        assertEquals(31, firstViolation, "only the window of the step violates");
+        assertTrue(burstMax > 0.05 && burstMax < 0.2, "gives some duty back in the burst, within reason: " + burstMax);
+        assertTrue(fullAgain > 90 && fullAgain <= 90 + 3 + 10, "full duty again after the burst at " + fullAgain);
+        assertEquals(1.0, d, EPS);
     }
 
     @Test
@@ -67,5 +164,14 @@ class AdaptiveDutyLawTest {
         assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 1.0, 1, 1, 0.25, 4, 0.95));
         assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 5, 0.25, 4, 0.95));
         assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 0.95, 0, 3, 0.2, 4));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 0.95, 0.1, 0, 0.2, 4));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 0.95, 0.1, 3, 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 0.95, 0.1, 3, 0.2, -1));
+    }
+
+    /** Knuth's Poisson sampler via a normal approximation for large means (exact enough for noise tests). */
+    static long poisson(RandomGenerator rnd, double mean) {
+        return Math.max(0, Math.round(mean + Math.sqrt(mean) * rnd.nextGaussian()));
     }
 }

@@ -16,6 +16,11 @@ final class Samples {
         return at(second, svc("s", 100, p99Ms, p99Ms / 2));
     }
 
+    /** One service with SLO 100 ms, the given p99 and {@code count} requests in the window ending at {@code millis}. */
+    static LatencySample load(long millis, double p99Ms, long count) {
+        return LatencySample.of(Instant.EPOCH.plusMillis(millis), new ServiceLatency("s", 100, p99Ms, p99Ms / 2, count));
+    }
+
     static LatencySample mean(long second, double meanMs) {
         return at(second, svc("s", 100, meanMs * 2, meanMs));
     }
