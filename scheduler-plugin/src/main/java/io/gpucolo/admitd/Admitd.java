@@ -44,7 +44,7 @@ public final class Admitd implements AutoCloseable {
     /** What the daemon needs from its command line. */
     public record Options(Path policyFile, Path journal, Path secretFile, Path hookConf, String slurmConf,
                           String gpuModel, long gpuMemoryMiB, int portOverride, Duration reconcileOverride,
-                          DecisionJournal.Sync journalSync, long journalCompactBytes) {
+                          DecisionJournal.Sync journalSync, long journalCompactBytes, Path socket) {
     }
 
     private final HookServer server;
@@ -85,13 +85,13 @@ public final class Admitd implements AutoCloseable {
         var a = setup.get().policy().admitd();
         int port = o.portOverride() > 0 ? o.portOverride() : a.port();
         PeerCheck peers = PeerCheck.forUser(a.allowedPeer());
-        HookServer server = new HookServer(InetAddress.getByName(a.listenAddress()), port, secret, peers, r -> switch (r.op()) {
+        HookServer server = new HookServer(InetAddress.getByName(a.listenAddress()), port, o.socket(), secret, peers, r -> switch (r.op()) {
             case "ping" -> new Reply("ok", Map.of("decisions", Integer.toString(book.size())));
             case "status" -> status.reply();
             default -> desk.decide(r);
         });
         status.serviceTimes(server::serviceTimes);
-        HookSettings.write(o.hookConf(), HookSettings.render(setup.get().policy(), server.port(), o.secretFile(), gpus, peers.allowed()));
+        HookSettings.write(o.hookConf(), HookSettings.render(setup.get().policy(), server.port(), o.socket(), o.secretFile(), gpus, peers.allowed()));
         Periodic periodic = new Periodic("admitd");
         Duration reconcile = o.reconcileOverride() != null ? o.reconcileOverride() : a.reconcilePeriod();
         periodic.every("reconcile", reconcile, () -> {
@@ -116,7 +116,7 @@ public final class Admitd implements AutoCloseable {
                 setup.set(setup(policies.current(), model));
                 try {
                     HookSettings.write(o.hookConf(), HookSettings.render(setup.get().policy(), server.port(),
-                            o.secretFile(), gpus, peers.allowed()));
+                            o.socket(), o.secretFile(), gpus, peers.allowed()));
                 } catch (IOException e) {
                     LOG.severe("cannot rewrite " + o.hookConf() + ": " + e.getMessage());
                 }

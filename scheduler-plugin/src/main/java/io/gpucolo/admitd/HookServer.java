@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  */
 final class HookServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HookServer.class.getName());
-    private static final int READ_TIMEOUT_MS = 2000;
+    static final int READ_TIMEOUT_MS = 2000;
 
     private final ServerSocket server;
     private final String secret;
@@ -38,11 +38,18 @@ final class HookServer implements AutoCloseable {
     private final PeerCheck peers;
     private final ThreadPoolExecutor pool;
     private final Thread acceptor;
+    private final UnixListener unix;
     /** Time from accepting a connection to the reply written, microseconds (every request). */
     private final org.HdrHistogram.Histogram serviceMicros = new org.HdrHistogram.Histogram(3);
 
     HookServer(InetAddress address, int port, String secret, PeerCheck peers, Function<Request, Reply> handler)
             throws IOException {
+        this(address, port, null, secret, peers, handler);
+    }
+
+    /** @param unixSocket also listen on this Unix socket (peers checked with SO_PEERCRED), or null */
+    HookServer(InetAddress address, int port, java.nio.file.Path unixSocket, String secret, PeerCheck peers,
+               Function<Request, Reply> handler) throws IOException {
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("admitd listens on loopback only, not " + address);
         }
@@ -60,6 +67,7 @@ final class HookServer implements AutoCloseable {
         this.acceptor = new Thread(this::acceptLoop, "admitd-accept");
         acceptor.setDaemon(true);
         acceptor.start();
+        this.unix = unixSocket == null ? null : new UnixListener(unixSocket, pool, this::serve, peers);
     }
 
     int port() {
@@ -99,14 +107,26 @@ final class HookServer implements AutoCloseable {
     }
 
     private void serve(Socket s) {
-        long t0 = System.nanoTime();
         try (s) {
             s.setSoTimeout(READ_TIMEOUT_MS);
             s.setTcpNoDelay(true);
+            serve(s.getInputStream(), s.getOutputStream(), "port " + s.getPort(), () -> peers.refusal(s));
+        } catch (IOException e) {
+            LOG.fine(() -> "connection ended early: " + e.getMessage());
+        }
+    }
+
+    /**
+     * One exchange: reads the request line, checks the peer, answers. {@code refusal} runs after the read (a
+     * refused peer still gets its reply, not a broken pipe).
+     */
+    void serve(InputStream in, OutputStream out, String who, java.util.function.Supplier<java.util.Optional<String>> refusal) {
+        long t0 = System.nanoTime();
+        try {
             Reply reply;
             try {
-                byte[] line = readLine(s.getInputStream());
-                java.util.Optional<String> refused = peers.refusal(s);
+                byte[] line = readLine(in);
+                java.util.Optional<String> refused = refusal.get();
                 if (refused.isPresent()) {
                     LOG.warning(refused.get());
                     reply = Reply.error(refused.get());
@@ -114,13 +134,12 @@ final class HookServer implements AutoCloseable {
                     reply = handler.apply(Request.parse(line, secret));
                 }
             } catch (ProtocolException e) {
-                LOG.warning("bad request from port " + s.getPort() + ": " + e.getMessage());
+                LOG.warning("bad request from " + who + ": " + e.getMessage());
                 reply = Reply.error(e.getMessage());
             } catch (SocketTimeoutException e) {
-                LOG.warning("request from port " + s.getPort() + " not complete within " + READ_TIMEOUT_MS + " ms");
+                LOG.warning("request from " + who + " not complete within " + READ_TIMEOUT_MS + " ms");
                 reply = Reply.error("request not complete within " + READ_TIMEOUT_MS + " ms");
             }
-            OutputStream out = s.getOutputStream();
             out.write((reply.encode() + "\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             recordService(System.nanoTime() - t0);
@@ -159,6 +178,9 @@ final class HookServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        if (unix != null) {
+            unix.close();
+        }
         pool.shutdownNow();
     }
 }

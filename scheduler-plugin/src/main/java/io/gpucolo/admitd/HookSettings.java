@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * Writes {@code gpucolo-hook.conf}, the settings the Lua hook reads (it must know them even when admitd is
- * down): port, secret file, deadline, failure mode, the conventions, the uids that may hold and release gpucolo's
+ * down): port, Unix socket (the fast path, when admitd listens on one), secret file, deadline, failure mode, the conventions, the uids that may hold and release gpucolo's
  * jobs (root and {@code admitd.allowed_peer}, SlurmUser), and the GPUs per node for the
  * whole-GPU guard. Written atomically (temporary file, then rename) from the policy on start and on reload.
  */
@@ -21,9 +21,12 @@ final class HookSettings {
     private HookSettings() {
     }
 
-    static String render(Policy p, int port, Path secretFile, List<GpuId> gpus, java.util.Set<Integer> adminUids) {
+    static String render(Policy p, int port, Path socket, Path secretFile, List<GpuId> gpus, java.util.Set<Integer> adminUids) {
         StringBuilder sb = new StringBuilder("# written by gpucolo admitd from the policy; do not edit\n");
         sb.append("port=").append(port).append('\n');
+        if (socket != null) {
+            sb.append("socket=").append(socket.toAbsolutePath()).append('\n');
+        }
         sb.append("secret_file=").append(secretFile.toAbsolutePath()).append('\n');
         sb.append("deadline_ms=").append(p.failure().admitd().deadline().toMillis()).append('\n');
         sb.append("fail_mode=").append(p.failure().admitd().mode().key()).append('\n');

@@ -29,10 +29,12 @@ final class PeerCheck {
     private static final Path TCP6 = Path.of("/proc/net/tcp6");
 
     private final Set<Integer> allowed;
+    private final Set<String> allowedNames;
     private final String description;
 
-    PeerCheck(Set<Integer> allowed, String description) {
+    PeerCheck(Set<Integer> allowed, Set<String> allowedNames, String description) {
         this.allowed = Set.copyOf(allowed);
+        this.allowedNames = Set.copyOf(allowedNames);
         this.description = description;
     }
 
@@ -45,7 +47,7 @@ final class PeerCheck {
         } else {
             LOG.severe("admitd.allowed_peer: no user '" + user + "' on this machine; only root may ask for decisions");
         }
-        return new PeerCheck(uids, "allowed_peer " + user + " and root (uids " + uids + ")");
+        return new PeerCheck(uids, new TreeSet<>(List.of("root", user)), "allowed_peer " + user + " and root (uids " + uids + ")");
     }
 
     private static OptionalInt uidOf(String user) {
@@ -66,6 +68,12 @@ final class PeerCheck {
     /** The uids that may ask. */
     Set<Integer> allowed() {
         return allowed;
+    }
+
+    /** For a peer whose user the kernel named (a Unix socket's SO_PEERCRED): empty when it may ask. */
+    Optional<String> refusalOfUser(String user) {
+        return allowedNames.contains(user) ? Optional.empty()
+                : Optional.of("connection from user " + user + " refused: only " + description + " may ask");
     }
 
     /** Empty when the peer may ask; otherwise why not. */

@@ -86,6 +86,45 @@ class HookServerTest {
     }
 
     @Test
+    void theUnixSocketTellsWhoConnectedAndRefusesOtherUsers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "switching to another uid needs root");
+        java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        java.nio.file.Path sock = dir.resolve("admitd.sock");
+        java.nio.file.Files.writeString(dir.resolve("not-a-socket"), "x");
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> new HookServer(InetAddress.getLoopbackAddress(), 0, dir.resolve("not-a-socket"), SECRET,
+                        PeerCheck.forUser("root"), r -> new Reply("ok", Map.of()))).getMessage().contains("not a socket"));
+        try (HookServer unix = new HookServer(InetAddress.getLoopbackAddress(), 0, sock, SECRET, PeerCheck.forUser("root"),
+                r -> new Reply("ok", Map.of("op", r.op())))) {
+            String line = new Request("ping", Map.of()).encode(SECRET);
+            try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock))) {
+                ch.write(java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII)));
+                String reply = new BufferedReader(new InputStreamReader(java.nio.channels.Channels.newInputStream(ch),
+                        StandardCharsets.US_ASCII)).readLine();
+                assertEquals("GPUCOLO/1 ok op=ping", reply);
+            }
+            java.nio.file.Path client = dir.resolve("UnixPing.java");           // a client run as another user
+            java.nio.file.Files.writeString(client, "import java.nio.channels.*; import java.net.*; import java.nio.*;\n"
+                    + "public class UnixPing { public static void main(String[] a) throws Exception {\n"
+                    + "  try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(a[0]))) {\n"
+                    + "    c.write(ByteBuffer.wrap((a[1] + \"\\n\").getBytes()));\n"
+                    + "    System.out.println(new java.io.BufferedReader(new java.io.InputStreamReader(Channels.newInputStream(c))).readLine());\n"
+                    + "  } } }\n");
+            java.nio.file.Files.setPosixFilePermissions(client, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Process p = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                    ProcessHandle.current().info().command().orElse("java"), "-Xshare:off", client.toString(),
+                    sock.toString(), line).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("GPUCOLO/1 error msg=connection%20from%20user%20nobody%20refused:%20only%20allowed_peer%20root%20"
+                    + "and%20root%20%28uids%20%5B0%5D%29%20may%20ask", out);
+        }
+        assertTrue(!java.nio.file.Files.exists(sock), "socket file left behind");
+    }
+
+    @Test
     void addressesAreWrittenTheWayTheKernelPrintsThem() throws Exception {
         assertEquals("0100007F:1AAE", PeerCheck.hex(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), 6830)));
         assertEquals("00000000000000000000000001000000:0050",

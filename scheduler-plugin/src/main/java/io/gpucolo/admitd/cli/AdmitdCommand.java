@@ -66,6 +66,11 @@ public final class AdmitdCommand implements Callable<Integer> {
                     + "flush every 50 ms (survives admitd crashes, not machine crashes) (default: ${DEFAULT-VALUE})")
     io.gpucolo.admitd.journal.DecisionJournal.Sync journalSync;
 
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "Unix socket the hook uses first (peer checked by SO_PEERCRED); 'none' for loopback TCP only "
+                    + "(default: admitd.sock next to the journal)")
+    String socket;
+
     @Option(names = "--journal-compact-bytes", paramLabel = "BYTES", defaultValue = "8388608",
             description = "compact the journal (drop events already in the store that no followed decision needs) "
                     + "once it holds this many bytes, at least 1024 (default: ${DEFAULT-VALUE})")
@@ -94,7 +99,9 @@ public final class AdmitdCommand implements Callable<Integer> {
         String secret = Secrets.readOrCreate(secretFile);
         Path hook = hookConf != null ? hookConf : slurmConf.toAbsolutePath().resolveSibling("gpucolo-hook.conf");
         var options = new Admitd.Options(policy, journal, secretFile, hook, slurmConf.toString(), gpuModel,
-                gpuMemoryMiB, port, reconcileMs > 0 ? Duration.ofMillis(reconcileMs) : null, journalSync, journalCompactBytes);
+                gpuMemoryMiB, port, reconcileMs > 0 ? Duration.ofMillis(reconcileMs) : null, journalSync, journalCompactBytes,
+                "none".equals(socket) ? null : socket != null ? Path.of(socket)
+                        : journal.toAbsolutePath().resolveSibling("admitd.sock"));
         Admitd daemon = Admitd.start(options, holder, model, Stores.open(holder.current().policy()), secret);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,0 +1,115 @@
+package io.gpucolo.admitd;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+/**
+ * admitd's Unix-socket endpoint, the hook's fast path: the kernel says who the peer is ({@code SO_PEERCRED}) at no
+ * cost, where a loopback TCP peer is found by walking the kernel's socket table ({@link PeerCheck}, several ms on a
+ * machine with a large connection hash). Same protocol, same handler, same peer rule: {@code admitd.allowed_peer}
+ * and root. A stale socket file from a killed admitd is replaced on start.
+ */
+final class UnixListener implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(UnixListener.class.getName());
+
+    /** The exchange {@link HookServer} runs for each connection. */
+    interface Exchange {
+        void serve(java.io.InputStream in, java.io.OutputStream out, String who, Supplier<Optional<String>> refusal);
+    }
+
+    private final Path path;
+    private final ServerSocketChannel server;
+    private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "admitd-unix-timeout");
+        t.setDaemon(true);
+        return t;
+    });
+
+    UnixListener(Path path, ThreadPoolExecutor pool, Exchange exchange, PeerCheck peers) throws IOException {
+        this.path = path;
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()) {
+                throw new IOException(path + " exists and is not a socket; refusing to replace it");
+            }
+            Files.delete(path);                                   // left by an admitd that was killed
+        }
+        this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(path), 256);
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));   // SO_PEERCRED decides
+        Thread acceptor = new Thread(() -> acceptLoop(pool, exchange, peers), "admitd-unix-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void acceptLoop(ThreadPoolExecutor pool, Exchange exchange, PeerCheck peers) {
+        while (server.isOpen()) {
+            try {
+                SocketChannel ch = server.accept();
+                try {
+                    pool.execute(() -> serve(ch, exchange, peers));
+                } catch (RejectedExecutionException e) {
+                    LOG.warning("too many connections; dropped one on " + path);
+                    ch.close();
+                }
+            } catch (IOException e) {
+                if (server.isOpen()) {
+                    LOG.warning("accept on " + path + " failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void serve(SocketChannel ch, Exchange exchange, PeerCheck peers) {
+        ScheduledFuture<?> deadline = timeouts.schedule(() -> {
+            try {
+                ch.close();                                       // a peer that never finishes its line
+            } catch (IOException e) {
+                LOG.fine(() -> "closing a late connection: " + e.getMessage());
+            }
+        }, HookServer.READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        try (ch) {
+            exchange.serve(Channels.newInputStream(ch), Channels.newOutputStream(ch), path.toString(),
+                    () -> refusal(ch, peers));
+        } catch (IOException e) {
+            LOG.fine(() -> "connection ended early: " + e.getMessage());
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private static Optional<String> refusal(SocketChannel ch, PeerCheck peers) {
+        try {
+            UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            return peers.refusalOfUser(p.user().getName());
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.of("cannot tell which user connected on the Unix socket: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        timeouts.shutdownNow();
+        Files.deleteIfExists(path);
+    }
+}
