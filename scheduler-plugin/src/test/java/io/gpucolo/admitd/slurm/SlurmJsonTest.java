@@ -45,6 +45,26 @@ class SlurmJsonTest {
                 .getMessage().contains("reported errors"));
         assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobz\":[]}"))
                 .getMessage().contains("missing key 'jobs'"));
+        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":{\"job_id\":1}}"))
+                .getMessage().contains("'jobs' is not an array"));
+        assertTrue(assertThrows(SlurmFormatException.class,
+                () -> SlurmJson.jobs("{\"jobs\":[{\"job_id\":\"12a\",\"job_state\":\"RUNNING\"}]}"))
+                .getMessage().contains("jobs[0].job_id is not a number: \"12a\""));
+        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":[{\"job_id\":1,"))
+                .getMessage().matches("squeue --json: not JSON at line 1 column [0-9]+: .*"));
+        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.gpus("{\"nodes\":[{\"gres\":\"gpu:g0:1\"}]}"))
+                .getMessage().contains("sinfo --json: nodes[0]: missing key 'name'"));
+    }
+
+    @Test
+    void oddFieldsPassThroughUnchangedAndUnknownGresIsIgnored() throws Exception {
+        String ac = "gpucolo:train id=d1 \\\"q\\\" $(x) `y`;|& \\n \u00ff";
+        var jobs = SlurmJson.jobs("{\"jobs\":[{\"job_id\":7,\"job_state\":\"PENDING\",\"admin_comment\":\"" + ac
+                + "\",\"state_reason\":\"JobHeldUser\"}]}");
+        assertEquals("gpucolo:train id=d1 \"q\" $(x) `y`;|& \n \u00ff", jobs.get(0).adminComment());
+        assertTrue(jobs.get(0).held());
+        var gpus = SlurmJson.gpus("{\"nodes\":[{\"name\":\"n1\",\"gres\":\"gpu:4,mps:g0:100,gpu:tesla:1,gpu:g2:1(S:0)\"}]}");
+        assertEquals(java.util.List.of(new io.gpucolo.admission.model.GpuId("n1", 2)), gpus);
     }
 
     @Test
