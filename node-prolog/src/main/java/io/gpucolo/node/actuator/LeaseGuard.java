@@ -20,9 +20,14 @@ import org.slf4j.LoggerFactory;
  * Every stop noded makes goes through here, and every stop has a bounded lease:
  * <ol>
  *   <li>the target is written to the lease state file ({@link LeaseBook}) before it is stopped;</li>
- *   <li>the out-of-process {@link LeaseWatchdog} is told the lease (it resumes on expiry or when noded dies);</li>
- *   <li>the target is stopped, and a resume is scheduled on this guard's own timer thread at lease expiry.</li>
+ *   <li>the out-of-process {@link LeaseWatchdog} is told the lease plus {@link #WATCHDOG_GRACE} (it resumes when
+ *   that runs out, or at once when noded dies);</li>
+ *   <li>the target is stopped, and a resume is scheduled on this guard's own timer thread at lease expiry, which also
+ *   tells the watchdog the target is resumed.</li>
  * </ol>
+ * The grace keeps the watchdog a backstop: with a deadline equal to the lease, its resume (a {@code /bin/kill} process
+ * start, milliseconds late on a busy node) raced this guard's and could land inside the next period's stop, cutting
+ * it short, and it cost a process start per period.
  * Leases longer than {@code maxLease} are cut to it. {@link #resumeLeftovers} resumes what a previous noded left.
  * Thread-safe.
  */
@@ -30,9 +35,13 @@ public final class LeaseGuard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseGuard.class);
 
     private final LeaseBook book;
+    /** How long the watchdog waits past a lease's end before resuming the target itself (noded hung). */
+    public static final Duration WATCHDOG_GRACE = Duration.ofMillis(250);
     private final Duration maxLease;
     private final ScheduledExecutorService timer;
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
+    /** Per signalled target, the pids its last stop stopped (descendants included): what its resume continues. */
+    private final Map<String, List<Long>> stoppedPids = new ConcurrentHashMap<>();
     private final Process watchdog;
     private final OutputStream toWatchdog;
     private final Signaller signaller = new Signaller();
@@ -87,12 +96,26 @@ public final class LeaseGuard implements AutoCloseable {
     public void stop(PauseTarget target, Duration lease) throws IOException {
         Duration l = lease.compareTo(maxLease) > 0 ? maxLease : lease;
         book.add(target);
-        tellWatchdog("stop " + l.toMillis() + " " + target.key());
+        tellWatchdog("stop " + l.plus(WATCHDOG_GRACE).toMillis() + " " + target.key());
         ScheduledFuture<?> old = expiries.put(target.key(), timer.schedule(() -> expire(target), l.toNanos(), TimeUnit.NANOSECONDS));
         if (old != null) {
             old.cancel(false);
         }
-        Pauser.apply(target, true, signaller);
+        if (target instanceof PauseTarget.Pids p) {
+            stoppedPids.put(target.key(), Pauser.stopPids(p, signaller));
+        } else {
+            Pauser.apply(target, true, signaller);
+        }
+    }
+
+    /** Continues what the target's last stop stopped (no /proc walk: the actuation fast path); true if there was any. */
+    private boolean continueStopped(PauseTarget target) throws IOException {
+        List<Long> pids = stoppedPids.remove(target.key());
+        if (pids == null || pids.isEmpty()) {
+            return false;
+        }
+        signaller.signal(pids, false);
+        return true;
     }
 
     /** Resumes {@code target} now (idempotent). */
@@ -101,7 +124,8 @@ public final class LeaseGuard implements AutoCloseable {
         if (f != null) {
             f.cancel(false);
         }
-        Pauser.apply(target, false, signaller);
+        continueStopped(target);
+        Pauser.apply(target, false, signaller);   // and a full walk: an explicit resume leaves nothing of the job stopped
         book.remove(target);
         tellWatchdog("resume " + target.key());
     }
@@ -134,7 +158,10 @@ public final class LeaseGuard implements AutoCloseable {
     private void expire(PauseTarget target) {
         try {
             expiries.remove(target.key());
-            Pauser.apply(target, false, signaller);
+            if (!continueStopped(target)) {
+                Pauser.apply(target, false, signaller);
+            }
+            tellWatchdog("resume " + target.key());
         } catch (IOException e) {
             LOG.error("lease expired but resuming {} failed: {}", target.key(), e.getMessage());
         }

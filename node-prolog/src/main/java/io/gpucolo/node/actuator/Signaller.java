@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,12 +17,14 @@ import org.slf4j.LoggerFactory;
  * every Debian/Ubuntu base system as perl-base) runs a fixed script that reads lines {@code SIGNAME PID...} and
  * calls {@code kill(2)}, answering with the count signalled. No shell, no string built from input: the script is a
  * constant, pids are written as numbers and the script accepts only digits. About 0.1 ms per signal instead of a few
- * ms for starting {@code /bin/kill}. When perl is absent or the coprocess dies, it falls back to {@code /bin/kill}.
+ * ms for starting {@code /bin/kill}. Under root it runs at nice -10 (it only calls kill(2)), so that a stop waits less for
+ * a CPU on a busy node. When perl is absent or the coprocess dies, it falls back to {@code /bin/kill}.
  * Thread-safe.
  */
 public final class Signaller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Signaller.class);
     private static final Path PERL = Path.of("/usr/bin/perl");
+    private static final Path NICE = Path.of("/usr/bin/nice");
     private static final String SCRIPT = "$|=1; while (my $l = <STDIN>) { my ($s, @p) = split(' ', $l); "
             + "if ($s ne 'STOP' && $s ne 'CONT') { print \"-1\\n\"; next; } "
             + "my @ok = grep { /^[0-9]+$/ && $_ > 1 } @p; print kill($s, @ok), \"\\n\"; }";
@@ -32,7 +35,12 @@ public final class Signaller implements AutoCloseable {
     public Signaller() {
         if (Files.isExecutable(PERL)) {
             try {
-                perl = new ProcessBuilder(PERL.toString(), "-e", SCRIPT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                List<String> cmd = new ArrayList<>();
+                if ("root".equals(System.getProperty("user.name")) && Files.isExecutable(NICE)) {
+                    cmd.addAll(List.of(NICE.toString(), "-n", "-10"));   // scheduled ahead of the jobs: stop latency
+                }
+                cmd.addAll(List.of(PERL.toString(), "-e", SCRIPT));
+                perl = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 in = perl.getOutputStream();
                 out = new BufferedReader(new InputStreamReader(perl.getInputStream(), StandardCharsets.US_ASCII));
             } catch (IOException e) {

@@ -132,6 +132,35 @@ class ActuatorTest {
         }
     }
 
+    /**
+     * Duty cycling through the guard and its watchdog, as noded does: each stop (children included) lasts its whole
+     * lease, then the process runs briefly and is stopped again. A backstop resume of the watchdog landing late (it
+     * used to share the lease's deadline) would cut a later stop short.
+     */
+    @Test
+    void dutyCycledStopsLastTheirWholeLease() throws Exception {
+        Process shell = new ProcessBuilder("/bin/sh", "-c", "/bin/sleep 120 & wait").start();
+        children.add(shell);
+        Thread.sleep(200);
+        long grandChild = shell.descendants().findFirst().orElseThrow().pid();
+        PauseTarget t = new PauseTarget.Pids(List.of(shell.pid()));
+        try (LeaseGuard guard = new LeaseGuard(dir.resolve("leases"), Duration.ofSeconds(2), true)) {
+            for (int i = 0; i < 8; i++) {
+                long t0 = System.nanoTime();
+                guard.stop(t, Duration.ofMillis(150));
+                assertEquals('T', await(shell.pid(), 'T'));
+                assertEquals('T', await(grandChild, 'T'));
+                assertNotEquals('T', await(shell.pid(), '!'));
+                long stoppedMs = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(stoppedMs >= 140, "stop " + i + " lasted " + stoppedMs + " ms of its 150 ms lease");
+                assertNotEquals('T', await(grandChild, '!'));
+                Thread.sleep(20);
+            }
+            assertEquals(List.of(t.key()), guard.held());
+        }
+        assertNotEquals('T', Pauser.procState(shell.pid()));
+    }
+
     /** The watchdog is a separate process: it resumes on lease expiry and when its parent's pipe closes. */
     @Test
     void watchdogProcessResumesWhenNodedGoesAway() throws Exception {
