@@ -7,7 +7,8 @@ import java.time.Duration;
  * Applies a duty cycle d to a training target over one control period P: stop it now for (1 − d)·P, under a lease of
  * exactly that length, so it resumes by itself (the guard's timer, or the watchdog if noded is gone) and then runs
  * for the rest of the period. Stopping first, right after the sensor read, cuts training as early as possible in a
- * burst. d ≥ 1 − 1/1000 of the period: nothing is stopped.
+ * burst. d ≥ 1 − 1/1000 of the period: nothing is stopped. d ≤ 0: stopped the whole period, under a lease of 1.5
+ * periods that the next period renews (so training stays paused without a gap, and still resumes by itself).
  */
 public final class DutyCycler {
     private final LeaseGuard guard;
@@ -24,6 +25,11 @@ public final class DutyCycler {
         if (stopNanos < period.toNanos() / 1000) {
             guard.resume(target);
             return Duration.ZERO;
+        }
+        if (duty <= 0) {
+            // a full stop: the lease outlasts the period by half of it, so the next period's stop renews it before it
+            // ends (no run slipped in between two periods); if noded is gone it still ends within 1.5 periods
+            stopNanos += period.toNanos() / 2;
         }
         Duration stop = Duration.ofNanos(stopNanos);
         guard.stop(target, stop);

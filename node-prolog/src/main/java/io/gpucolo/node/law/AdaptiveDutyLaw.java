@@ -12,14 +12,18 @@ package io.gpucolo.node.law;
  *   surge:    ∃i  n_i(k) ≥ λ̄_i·T·(1 + surgeRatio)  and  n_i(k) − λ̄_i·T ≥ surgeZ·√(λ̄_i·T)
  *   d(k+1)  = floor                                         on a surge        (feed-forward, before the tail moves)
  *           = max(floor, d(k) + e(k))                       if e(k) &lt; 0      (cut at once: deadbeat)
- *           = min(1, d(k) + min(e(k), raiseStep))           if e(k) ≥ 0 and the last raiseAfter periods all had room
+ *           = min(1, d(k) + min(e(k), raiseStep))           if e(k) ≥ 0 and the last w periods all had room
  *           = d(k)                                          otherwise
+ *   w       = raiseAfter; doubled (up to 8·raiseAfter) by a cut that follows a raise (a failed probe); back to
+ *             raiseAfter once the duty reaches 1 or the load drops (the mirror of a surge)
  *   λ̄_i    ← λ̄_i + α·(n_i(k)/T − λ̄_i)                        (α = 0.25; rate of service i, T the window length)
  * </pre>
  * <b>Why asymmetric.</b> The window p99 at a few hundred requests per second is its few largest samples, so it is
  * noisy. A symmetric integral law on such a signal walks the duty up into the SLO half the time; here noise can only
  * cost training (a spurious cut is given back after {@code raiseAfter} quiet periods), never a violation, and the
- * set point keeps {@code slackTarget} of the SLO as a noise margin.
+ * set point keeps {@code slackTarget} of the SLO as a noise margin. Giving duty back is a probe; when the probe
+ * fails (the tail crossed the set point and forced a cut), the next one waits twice as long, as TCP backs off, so a
+ * load at which any training hurts the tail (a burst near the GPU's capacity) sees few probes.
  * <b>Why feed-forward.</b> The request rate of each service is the count of its window over the window's length; a
  * jump of the rate (a burst onset) is seen in the first window that contains it, while the tail needs the queue to
  * build first. A surge is a rate both {@code surgeRatio} above the service's recent rate and {@code surgeZ} Poisson
@@ -85,6 +89,12 @@ public final class AdaptiveDutyLaw implements InnerLaw {
             this(slackTarget, floor, initialDuty, initialGain, gainMin, gainMax, forgetting, 0.1, 3, 0.2, 4);
         }
 
+        /** The same tuning with another floor (the initial duty raised to it if needed). */
+        public Config withFloor(double newFloor) {
+            return new Config(slackTarget, newFloor, Math.max(newFloor, initialDuty), initialGain, gainMin, gainMax,
+                    forgetting, raiseStep, raiseAfter, surgeRatio, surgeZ);
+        }
+
         /**
          * Defaults: 25% slack, floor 0.05, start at full duty, b0 = 1 within [0.25, 4], λ = 0.95; give back at most
          * 0.1 per period after 3 quiet periods; a surge is +20% and 4 σ over the recent rate.
@@ -95,6 +105,7 @@ public final class AdaptiveDutyLaw implements InnerLaw {
     }
 
     private static final double MIN_EXCITATION = 0.02;
+    private static final int MAX_BACKOFF = 8;
     private final Config config;
     private final RecursiveGainEstimator estimator;
     private final LoadWatch load = new LoadWatch(0.25);
@@ -102,16 +113,23 @@ public final class AdaptiveDutyLaw implements InnerLaw {
     private double lastRatio = Double.NaN;
     private double lastStep;
     private int quiet;
+    private int wait;
+    private boolean probing;
 
     public AdaptiveDutyLaw(Config config) {
         this.config = config;
         this.estimator = new RecursiveGainEstimator(config.initialGain(), 1.0, config.forgetting(), 100.0, MIN_EXCITATION);
         this.duty = config.initialDuty();
+        this.wait = config.raiseAfter();
     }
 
     @Override
     public double update(LatencySample sample) {
-        boolean surge = load.surge(sample, config.surgeRatio(), config.surgeZ());
+        LoadWatch.Change change = load.observe(sample, config.surgeRatio(), config.surgeZ());
+        boolean surge = change == LoadWatch.Change.SURGE;
+        if (change == LoadWatch.Change.DROP) {
+            wait = config.raiseAfter();      // the load fell: earlier failed probes say nothing of the new load
+        }
         double slack = sample.tightestSlack();
         if (Double.isNaN(slack)) {
             return duty;
@@ -127,8 +145,15 @@ public final class AdaptiveDutyLaw implements InnerLaw {
             next = config.floor();
         } else if (error < 0) {
             next = Math.max(config.floor(), duty + error);
-        } else if (quiet >= config.raiseAfter()) {
-            next = Math.min(1, duty + Math.min(error, config.raiseStep()));
+            if (probing) {
+                wait = Math.min(MAX_BACKOFF * config.raiseAfter(), 2 * wait);   // the probe failed: probe less often
+            }
+            probing = false;
+        } else if (quiet >= wait) {
+            next = duty + Math.min(error, config.raiseStep());
+            next = next >= 1 - 1e-9 ? 1 : next;    // ten steps of 0.1 reach 1 exactly
+            probing = next < 1;
+            wait = next < 1 ? wait : config.raiseAfter();
         } else {
             next = duty;
         }

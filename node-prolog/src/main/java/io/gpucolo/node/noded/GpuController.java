@@ -27,13 +27,15 @@ import org.slf4j.LoggerFactory;
  * applies the duty cycle to every training job on the GPU through the {@link DutyCycler} (bounded leases), feeds the
  * outer law, and hands a share change to the {@link ShareChanger} on another thread.
  * <p>Fail safe: when any sensor is unavailable the laws are not fed; the duty in force is held for
- * {@code sensorGrace} periods, then the law's floor is applied until the sensor answers again (inference stays
- * protected, training keeps a trickle, and every stop still has its lease). A GPU without inference or without training
+ * {@code sensorGrace} periods, then the law's floor, but at least {@link #FAIL_SAFE_DUTY}, is applied until the sensor
+ * answers again (inference stays protected, training keeps a trickle, and every stop still has its lease). A GPU without inference or without training
  * is not controlled: training runs free. The laws are built fresh (from the jobs' shares and the tightest SLO)
  * whenever the set of jobs changes.
  */
 public final class GpuController {
     private static final Logger LOG = LoggerFactory.getLogger(GpuController.class);
+    /** The duty while the sensors are down: inference protected, training not frozen for an unbounded time. */
+    static final double FAIL_SAFE_DUTY = 0.05;
 
     /**
      * A training job on this GPU. {@code target} may be null when the job was registered by its launcher socket
@@ -146,7 +148,7 @@ public final class GpuController {
                 changeShares(share);
             }
         } else if (failedReads > sensorGrace) {
-            duty = inner.floor();
+            duty = Math.max(inner.floor(), FAIL_SAFE_DUTY);
             action = "fail-safe";
         }
         for (Training t : trainings.values()) {

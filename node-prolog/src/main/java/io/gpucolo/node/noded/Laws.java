@@ -32,7 +32,9 @@ public enum Laws {
             return new Pair(new WindowedInnerLaw(inner, Duration.ofSeconds(4), start),
                     new PaperOuterLaw(new PaperOuterLaw.Config(sloMs, 0.158, Duration.ofSeconds(100), 2, share)));
         }
-        AdaptiveDutyLaw.Config ic = AdaptiveDutyLaw.Config.defaults();
+        // floor 0: the actuator can hold training paused under a renewed lease; with SIGSTOP any positive duty still
+        // lets one whole iteration through per period, so a floor above 0 cannot protect a burst near capacity
+        AdaptiveDutyLaw.Config ic = AdaptiveDutyLaw.Config.defaults().withFloor(0);
         SaturationShareLaw.Config d = SaturationShareLaw.Config.defaults(Math.max(5, share));
         Duration outerPeriod = period.multipliedBy(25);
         return new Pair(new AdaptiveDutyLaw(ic), new SaturationShareLaw(new SaturationShareLaw.Config(period,

@@ -82,6 +82,34 @@ class AdaptiveDutyLawTest {
     }
 
     @Test
+    void aFailedProbeDoublesTheWaitBeforeTheNextOneUntilFullDutyAgain() {
+        AdaptiveDutyLaw law = new AdaptiveDutyLaw(AdaptiveDutyLaw.Config.defaults().withFloor(0));
+        assertEquals(0.0, law.update(p99(1, 200)), EPS);      // cut to the floor
+        int k = 2;
+        for (int i = 0; i < 2; i++) {
+            assertEquals(0.0, law.update(p99(k++, 40)), EPS);
+        }
+        assertEquals(0.1, law.update(p99(k++, 40)), EPS);     // probe after 3 quiet periods
+        assertEquals(0.0, law.update(p99(k++, 200)), EPS);    // the probe failed
+        for (int i = 0; i < 5; i++) {
+            assertEquals(0.0, law.update(p99(k++, 40)), EPS, "waits 6 periods now, period " + i);
+        }
+        assertEquals(0.1, law.update(p99(k++, 40)), EPS);     // second probe after 6
+        assertEquals(0.0, law.update(p99(k++, 200)), EPS);    // failed again: 12
+        for (int i = 0; i < 11; i++) {
+            assertEquals(0.0, law.update(p99(k++, 40)), EPS);
+        }
+        for (int i = 1; i <= 10; i++) {                       // this probe holds: +0.1 a period up to 1
+            assertEquals(0.1 * i, law.update(p99(k++, 40)), 1e-9);
+        }
+        double cut = law.update(p99(k++, 110));             // at full duty the wait is back to 3: a cut
+        assertTrue(cut < 1, "cut " + cut);
+        assertEquals(cut, law.update(p99(k++, 40)), EPS);
+        assertEquals(cut, law.update(p99(k++, 40)), EPS);
+        assertTrue(law.update(p99(k++, 40)) > cut);          // is given back after 3
+    }
+
+    @Test
     void antiWindupLongSaturationLeavesNoDebt() {
         AdaptiveDutyLaw law = law();
         for (int k = 1; k <= 50; k++) {
