@@ -71,6 +71,7 @@ public final class OverheadCommand implements Callable<Integer> {
             double perGpu = 100 * Math.max(0, cpu[1] - cpu[0]) / seconds;
             out.printf(Locale.ROOT, "noded CPU over %d s: idle %.3f s (%.2f %% of a core), controlling one GPU %.3f s%n",
                     seconds, cpu[0], 100 * cpu[0] / seconds, cpu[1]);
+            Histogram signalled = new Histogram(10_000_000_000L, 3);
             Histogram stop = new Histogram(10_000_000_000L, 3);
             Histogram resume = new Histogram(10_000_000_000L, 3);
             PauseTarget t = new PauseTarget.Pids(List.of(train));
@@ -78,6 +79,7 @@ public final class OverheadCommand implements Callable<Integer> {
                 for (int i = 0; i < actuations; i++) {
                     long t0 = System.nanoTime();
                     guard.stop(t, Duration.ofMillis(LEASE_MS));
+                    signalled.recordValue(System.nanoTime() - t0);
                     long stopped;
                     try {
                         stopped = awaitState(train, true);
@@ -90,12 +92,17 @@ public final class OverheadCommand implements Callable<Integer> {
                     Thread.sleep(5);
                 }
             }
-            out.printf(Locale.ROOT, "stop (call to state T): p50 %.2f ms, p99 %.2f ms; resume (lease end to running): "
-                            + "p50 %.2f ms, p99 %.2f ms%n", stop.getValueAtPercentile(50) / 1e6,
-                    stop.getValueAtPercentile(99) / 1e6, resume.getValueAtPercentile(50) / 1e6,
-                    resume.getValueAtPercentile(99) / 1e6);
-            out.printf(Locale.ROOT, "noded overhead: %.2f %% of a core per controlled GPU at 1 s; actuation p99 %.2f ms%n",
-                    perGpu, Math.max(stop.getValueAtPercentile(99), resume.getValueAtPercentile(99)) / 1e6);
+            out.printf(Locale.ROOT, "stop, call to SIGSTOP delivered (the call returned): p50 %.2f ms, p99 %.2f ms%n",
+                    signalled.getValueAtPercentile(50) / 1e6, signalled.getValueAtPercentile(99) / 1e6);
+            out.printf(Locale.ROOT, "stop, call to state T in /proc (includes the target's own wait for a CPU): p50 %.2f ms, "
+                    + "p99 %.2f ms%n", stop.getValueAtPercentile(50) / 1e6, stop.getValueAtPercentile(99) / 1e6);
+            out.printf(Locale.ROOT, "resume, lease end to running in /proc: p50 %.2f ms, p99 %.2f ms%n",
+                    resume.getValueAtPercentile(50) / 1e6, resume.getValueAtPercentile(99) / 1e6);
+            out.printf(Locale.ROOT, "noded overhead: %.2f %% of a core per controlled GPU at 1 s; actuation p99 %.2f ms "
+                            + "(stop signalled %.2f, resumed %.2f; stop seen in /proc %.2f)%n", perGpu,
+                    Math.max(signalled.getValueAtPercentile(99), resume.getValueAtPercentile(99)) / 1e6,
+                    signalled.getValueAtPercentile(99) / 1e6, resume.getValueAtPercentile(99) / 1e6,
+                    stop.getValueAtPercentile(99) / 1e6);
             out.flush();
         } finally {
             if (System.getenv("GPUCOLO_BENCH_KEEP") == null) { deleteTree(dir); }
