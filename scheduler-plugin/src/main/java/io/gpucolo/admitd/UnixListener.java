@@ -25,7 +25,9 @@ import jdk.net.UnixDomainPrincipal;
  * admitd's Unix-socket endpoint, the hook's fast path: the kernel says who the peer is ({@code SO_PEERCRED}) at no
  * cost, where a loopback TCP peer is found by walking the kernel's socket table ({@link PeerCheck}, several ms on a
  * machine with a large connection hash). Same protocol, same handler, same peer rule: {@code admitd.allowed_peer}
- * and root. A stale socket file from a killed admitd is replaced on start.
+ * and root. The peer is checked as soon as it connects: the controller's requests are answered on the accepting
+ * thread itself (slurmctld asks one at a time; no hand-off to wait for under load), anyone else is read and
+ * refused on the pool. A stale socket file from a killed admitd is replaced on start.
  */
 final class UnixListener implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(UnixListener.class.getName());
@@ -65,8 +67,13 @@ final class UnixListener implements AutoCloseable {
         while (server.isOpen()) {
             try {
                 SocketChannel ch = server.accept();
+                Optional<String> refused = refusal(ch, peers);
+                if (refused.isEmpty()) {
+                    serve(ch, exchange, () -> Optional.empty());          // the controller: no thread hand-off
+                    continue;
+                }
                 try {
-                    pool.execute(() -> serve(ch, exchange, peers));
+                    pool.execute(() -> serve(ch, exchange, () -> refused));   // read, then refuse, off this thread
                 } catch (RejectedExecutionException e) {
                     LOG.warning("too many connections; dropped one on " + path);
                     ch.close();
@@ -79,7 +86,7 @@ final class UnixListener implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel ch, Exchange exchange, PeerCheck peers) {
+    private void serve(SocketChannel ch, Exchange exchange, Supplier<Optional<String>> refusal) {
         ScheduledFuture<?> deadline = timeouts.schedule(() -> {
             try {
                 ch.close();                                       // a peer that never finishes its line
@@ -88,8 +95,7 @@ final class UnixListener implements AutoCloseable {
             }
         }, HookServer.READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         try (ch) {
-            exchange.serve(Channels.newInputStream(ch), Channels.newOutputStream(ch), path.toString(),
-                    () -> refusal(ch, peers));
+            exchange.serve(Channels.newInputStream(ch), Channels.newOutputStream(ch), path.toString(), refusal);
         } catch (IOException e) {
             LOG.fine(() -> "connection ended early: " + e.getMessage());
         } finally {
