@@ -16,10 +16,31 @@ import java.util.stream.Stream;
  * Makes this very build of gpucolo runnable by every process of the lab: Slurm's hooks (root, no PATH)
  * and the jobs of the unprivileged demo user, who cannot read the build's own classpath (e.g. jars under
  * {@code /root/.m2}). It copies the classpath (the shaded jar, or the jars and class folders of a test run)
- * to {@code LAB/lib}, world-readable, and writes {@code LAB/bin/gpucolo}, a launcher with absolute paths.
+ * to {@code LAB/lib}, world-readable, installs {@code bin/gpucolo} itself (packed in the jar) as
+ * {@code LAB/bin/gpucolo-launcher} and writes {@code LAB/bin/gpucolo}, a wrapper that runs it on that classpath with
+ * this JVM (absolute paths), then the hooks' AppCDS archive {@code LAB/lib/hooks.jsa} when the classpath allows.
  */
 final class LabLauncher {
+    /** The copy of bin/gpucolo under {@code LAB/bin}; {@code LAB/bin/gpucolo} is the wrapper that runs it. */
+    private static final String REAL = "gpucolo-launcher";
+
     private LabLauncher() {
+    }
+
+    /**
+     * {@code gpucolo hooks-archive} for the lab (faster hooks). Only a classpath of jars can be archived: from a test
+     * run's class folders it fails, and the hooks run without an archive, as on any node that has none.
+     */
+    private static void hooksArchive(Path launcher) throws IOException {
+        try {
+            Process p = new ProcessBuilder(launcher.toString(), "hooks-archive").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The java binary running this JVM. */
@@ -51,20 +72,25 @@ final class LabLauncher {
                 copyTree(src, dst);
                 entries.add(dst.toAbsolutePath().toString());
             }
+            // bin/gpucolo itself (packed into the jar) picks the JVM options and entry points; the lab's wrapper only
+            // points it at this copy of the classpath, this JVM and the lab's hooks archive
+            Path real = bin.resolve(REAL).toAbsolutePath();
+            try (var in = LabLauncher.class.getResourceAsStream("gpucolo")) {
+                if (in == null) {
+                    throw new IOException("bin/gpucolo is missing from this build's classpath (cli/pom.xml packs it)");
+                }
+                Files.copy(in, real, StandardCopyOption.REPLACE_EXISTING);
+            }
             Path launcher = bin.resolve("gpucolo");
-            String java = shQuote(javaBin());
-            String cp = shQuote(String.join(File.pathSeparator, entries));
-            // as bin/gpucolo: hooks start lean (C1 only, no picocli scan), daemons get the full JIT
-            String script = "#!/bin/sh\n# written by gpucolo demo: this build's launcher for the lab's hooks and jobs\n"
-                    + "case \"${1:-}\" in\n"
-                    + "  prolog|epilog|taskprolog) exec " + java + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp "
-                    + cp + " io.gpucolo.node.hooks.HooksMain \"$@\" ;;\n"
-                    + "  emu-mps-control|status) exec " + java + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp "
-                    + cp + " io.gpucolo.cli.Main \"$@\" ;;\n"
-                    + "esac\nexec " + java + " -Xshare:auto -cp " + cp + " io.gpucolo.cli.Main \"$@\"\n";
+            String script = "#!/bin/sh\n# written by gpucolo demo: bin/gpucolo of this build, on the lab's copy of its classpath\n"
+                    + "GPUCOLO_CLASSPATH=" + shQuote(String.join(File.pathSeparator, entries)) + "\n"
+                    + "GPUCOLO_JAVA=" + shQuote(javaBin()) + "\n"
+                    + "GPUCOLO_HOOKS_CDS=" + shQuote(lib.resolve("hooks.jsa").toAbsolutePath().toString()) + "\n"
+                    + "export GPUCOLO_CLASSPATH GPUCOLO_JAVA GPUCOLO_HOOKS_CDS\n"
+                    + "exec " + shQuote(real.toString()) + " \"$@\"\n";
             Files.writeString(launcher, script, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
             makeReadable(lab);
+            hooksArchive(launcher);
             return launcher;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the lab launcher under " + lab + ": " + e.getMessage(), e);
@@ -104,7 +130,8 @@ final class LabLauncher {
         for (Path dir : List.of(lab, lab.resolve("lib"), lab.resolve("bin"))) {
             try (Stream<Path> walk = Files.walk(dir, dir.equals(lab) ? 0 : Integer.MAX_VALUE)) {
                 for (Path p : (Iterable<Path>) walk::iterator) {
-                    boolean exec = Files.isDirectory(p) || p.getFileName().toString().equals("gpucolo");
+                    String name = p.getFileName().toString();
+                    boolean exec = Files.isDirectory(p) || name.equals("gpucolo") || name.equals(REAL);
                     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(exec ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }

@@ -37,6 +37,14 @@ class ActuatorTest {
         return p;
     }
 
+    /** A shell that waits for a child of its own. */
+    private Process shellWithChild() throws Exception {
+        Process shell = new ProcessBuilder("/bin/sh", "-c", "/bin/sleep 120 & wait").start();
+        children.add(shell);
+        Thread.sleep(200);
+        return shell;
+    }
+
     /** Waits up to 3 s for /proc to show {@code wanted} ('T' stopped) or, with wanted '!', anything but 'T'. */
     private static char await(long pid, char wanted) throws InterruptedException {
         char s = '?';
@@ -52,9 +60,7 @@ class ActuatorTest {
 
     @Test
     void stopAndResumeASetOfProcessesWithChildren() throws Exception {
-        Process shell = new ProcessBuilder("/bin/sh", "-c", "/bin/sleep 120 & wait").start();
-        children.add(shell);
-        Thread.sleep(200);
+        Process shell = shellWithChild();
         long grandChild = shell.descendants().findFirst().orElseThrow().pid();
         PauseTarget t = new PauseTarget.Pids(List.of(shell.pid()));
         Pauser.stop(t);
@@ -139,9 +145,7 @@ class ActuatorTest {
      */
     @Test
     void dutyCycledStopsLastTheirWholeLease() throws Exception {
-        Process shell = new ProcessBuilder("/bin/sh", "-c", "/bin/sleep 120 & wait").start();
-        children.add(shell);
-        Thread.sleep(200);
+        Process shell = shellWithChild();
         long grandChild = shell.descendants().findFirst().orElseThrow().pid();
         PauseTarget t = new PauseTarget.Pids(List.of(shell.pid()));
         try (LeaseGuard guard = new LeaseGuard(dir.resolve("leases"), Duration.ofSeconds(2), true)) {
