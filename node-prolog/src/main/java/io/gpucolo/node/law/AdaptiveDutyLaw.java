@@ -14,7 +14,7 @@ package io.gpucolo.node.law;
  *           = max(floor, d(k) + e(k))                       if e(k) &lt; 0      (cut at once: deadbeat)
  *           = min(1, d(k) + min(e(k), raiseStep))           if e(k) ≥ 0 and the last w periods all had room
  *           = d(k)                                          otherwise
- *   w       = raiseAfter; doubled (up to 8·raiseAfter) by a cut that follows a raise (a failed probe); back to
+ *   w       = raiseAfter; doubled (up to maxWait) by a cut that follows a raise (a failed probe); back to
  *             raiseAfter once the duty reaches 1 or the load drops (the mirror of a surge)
  *   λ̄_i    ← λ̄_i + α·(n_i(k)/T − λ̄_i)                        (α = 0.25; rate of service i, T the window length)
  * </pre>
@@ -50,12 +50,13 @@ public final class AdaptiveDutyLaw implements InnerLaw {
      * @param forgetting  RLS forgetting factor λ in (0, 1]
      * @param raiseStep   largest duty increase per period, in (0, 1]
      * @param raiseAfter  periods in a row with room (r ≤ r_ref) before the duty may rise, ≥ 1
+     * @param maxWait     longest wait between probes after failed ones, periods (≥ raiseAfter; = raiseAfter: no backoff)
      * @param surgeRatio  relative rate jump that counts as a surge, &gt; 0 (0.2 = 20% above the recent rate)
      * @param surgeZ      Poisson standard deviations the jump must also exceed, ≥ 0
      */
     public record Config(double slackTarget, double floor, double initialDuty, double initialGain, double gainMin,
-                         double gainMax, double forgetting, double raiseStep, int raiseAfter, double surgeRatio,
-                         double surgeZ) {
+                         double gainMax, double forgetting, double raiseStep, int raiseAfter, int maxWait,
+                         double surgeRatio, double surgeZ) {
         public Config {
             if (!(slackTarget >= 0 && slackTarget <= 0.9)) {
                 throw new IllegalArgumentException("slack target must be in [0, 0.9], got " + slackTarget);
@@ -75,37 +76,47 @@ public final class AdaptiveDutyLaw implements InnerLaw {
             if (!(forgetting > 0 && forgetting <= 1)) {
                 throw new IllegalArgumentException("forgetting factor must be in (0, 1], got " + forgetting);
             }
-            if (!(raiseStep > 0 && raiseStep <= 1) || raiseAfter < 1) {
-                throw new IllegalArgumentException("need 0 < raiseStep <= 1 and raiseAfter >= 1, got " + raiseStep + ", " + raiseAfter);
+            if (!(raiseStep > 0 && raiseStep <= 1) || raiseAfter < 1 || maxWait < raiseAfter) {
+                throw new IllegalArgumentException("need 0 < raiseStep <= 1 and 1 <= raiseAfter <= maxWait, got " + raiseStep
+                        + ", " + raiseAfter + ", " + maxWait);
             }
             if (!(surgeRatio > 0) || !(surgeZ >= 0) || Double.isInfinite(surgeRatio) || Double.isInfinite(surgeZ)) {
                 throw new IllegalArgumentException("need a finite surgeRatio > 0 and surgeZ >= 0, got " + surgeRatio + ", " + surgeZ);
             }
         }
 
-        /** The tuning of the symmetric law with the asymmetric and feed-forward parts at their defaults. */
-        public Config(double slackTarget, double floor, double initialDuty, double initialGain, double gainMin,
-                      double gainMax, double forgetting) {
-            this(slackTarget, floor, initialDuty, initialGain, gainMin, gainMax, forgetting, 0.1, 3, 0.2, 4);
-        }
-
         /** The same tuning with another floor (the initial duty raised to it if needed). */
         public Config withFloor(double newFloor) {
             return new Config(slackTarget, newFloor, Math.max(newFloor, initialDuty), initialGain, gainMin, gainMax,
-                    forgetting, raiseStep, raiseAfter, surgeRatio, surgeZ);
+                    forgetting, raiseStep, raiseAfter, maxWait, surgeRatio, surgeZ);
+        }
+
+        /** The same tuning starting from another duty. */
+        public Config withInitialDuty(double duty) {
+            return new Config(slackTarget, floor, duty, initialGain, gainMin, gainMax, forgetting, raiseStep, raiseAfter,
+                    maxWait, surgeRatio, surgeZ);
         }
 
         /**
-         * Defaults: 25% slack, floor 0.05, start at full duty, b0 = 1 within [0.25, 4], λ = 0.95; give back at most
-         * 0.1 per period after 3 quiet periods; a surge is +20% and 4 σ over the recent rate.
+         * Defaults, for a measured tail: 25% slack, floor 0.05, start at full duty, b0 = 1 within [0.25, 4], λ = 0.95;
+         * give back at most 0.1 per period after 3 quiet periods, the wait doubling up to 24 after failed probes; a
+         * surge is +20% and 4 σ over the recent rate.
          */
         public static Config defaults() {
-            return new Config(0.25, 0.05, 1.0, 1.0, 0.25, 4.0, 0.95);
+            return new Config(0.25, 0.05, 1.0, 1.0, 0.25, 4.0, 0.95, 0.1, 3, 24, 0.2, 4);
+        }
+
+        /**
+         * For a noise-free tail (the simulator's, computed from a latency model rather than measured): the symmetric
+         * deadbeat law, 10% slack, the duty given back in full at once (raiseStep 1, raiseAfter 1, no backoff) and
+         * no surge rule (the ratio can never be reached). Nothing to protect against noise, so no margin for it.
+         */
+        public static Config noiseFree() {
+            return new Config(0.10, 0.05, 1.0, 1.0, 0.25, 4.0, 0.95, 1.0, 1, 1, Double.MAX_VALUE, 0);
         }
     }
 
     private static final double MIN_EXCITATION = 0.02;
-    private static final int MAX_BACKOFF = 8;
     private final Config config;
     private final RecursiveGainEstimator estimator;
     private final LoadWatch load = new LoadWatch(0.25);
@@ -146,7 +157,7 @@ public final class AdaptiveDutyLaw implements InnerLaw {
         } else if (error < 0) {
             next = Math.max(config.floor(), duty + error);
             if (probing) {
-                wait = Math.min(MAX_BACKOFF * config.raiseAfter(), 2 * wait);   // the probe failed: probe less often
+                wait = Math.min(config.maxWait(), 2 * wait);   // the probe failed: probe less often
             }
             probing = false;
         } else if (quiet >= wait) {

@@ -188,14 +188,28 @@ class AdaptiveDutyLawTest {
     }
 
     @Test
+    void noiseFreeTuningIsTheSymmetricDeadbeatLaw() {
+        AdaptiveDutyLaw law = new AdaptiveDutyLaw(AdaptiveDutyLaw.Config.noiseFree());
+        assertEquals(0.8, law.update(load(1000, 110, 100)), EPS);      // 1 + (0.9 - 1.1)
+        double b = law.gain();
+        double up = law.update(load(2000, 50, 1000));                  // room: given back at once, in full; 10x load: no surge
+        assertTrue(up > 0.8 + 0.1, "given back in one step: " + up);
+        assertFalse(law.surged());
+        assertTrue(b > 0);
+    }
+
+    @Test
     void rejectsBadTuning() {
-        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 1.0, 1, 1, 0.25, 4, 0.95));
-        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 5, 0.25, 4, 0.95));
-        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 1.5));
-        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 0.95, 0, 3, 0.2, 4));
-        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 0.95, 0.1, 0, 0.2, 4));
-        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 0.95, 0.1, 3, 0, 4));
-        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 0.95, 0.1, 3, 0.2, -1));
+        AdaptiveDutyLaw.Config d = AdaptiveDutyLaw.Config.defaults();
+        assertThrows(IllegalArgumentException.class, () -> d.withFloor(1.0));
+        assertThrows(IllegalArgumentException.class, () -> d.withInitialDuty(0.01));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 5, 0.25, 4, 0.95, 0.1, 3, 24, 0.2, 4));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 1.5, 0.1, 3, 24, 0.2, 4));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 0.95, 0, 3, 24, 0.2, 4));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 0.95, 0.1, 0, 24, 0.2, 4));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 0.95, 0.1, 3, 2, 0.2, 4));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 0.95, 0.1, 3, 24, 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveDutyLaw.Config(0.1, 0.05, 1, 1, 0.25, 4, 0.95, 0.1, 3, 24, 0.2, -1));
     }
 
     /** Knuth's Poisson sampler via a normal approximation for large means (exact enough for noise tests). */

@@ -132,9 +132,9 @@ public final class ControlLoops implements Controller {
             slope[g] = clampSlope(a);
         } else {
             if (inner[g] == null) {
-                AdaptiveDutyLaw.Config d = AdaptiveDutyLaw.Config.defaults();
-                inner[g] = new AdaptiveDutyLaw(new AdaptiveDutyLaw.Config(d.slackTarget(), d.floor(),
-                        Math.max(d.floor(), dc.duty[g]), d.initialGain(), d.gainMin(), d.gainMax(), d.forgetting()));
+                // the simulator's tail is computed, not measured: the noise-free tuning of the same law
+                AdaptiveDutyLaw.Config d = AdaptiveDutyLaw.Config.noiseFree();
+                inner[g] = new AdaptiveDutyLaw(d.withInitialDuty(Math.max(d.floor(), dc.duty[g])));
             }
             SaturationShareLaw.Config c = SaturationShareLaw.Config.defaults(100);
             int max = Math.max(pct, Math.min(100, dc.trainReq[g]));
