@@ -97,7 +97,7 @@ public final class HookBenchCommand implements Callable<Integer> {
             out.printf("inside slurmctld, gpucolo hook (%d samples): p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
                     hookHist.getTotalCount(), ms(hookHist, 50), ms(hookHist, 99), hookHist.getMaxValue() / 1000.0);
             out.printf("  of which admitd round trip (connect, send, reply): p50 %.3f ms  p99 %.3f ms%n", ms(askHist, 50), ms(askHist, 99));
-            out.printf("  of which slurm.jobs scan (whole-GPU guard, cached 0.5 s): p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
+            out.printf("  of which slurm.jobs scan (whole-GPU guard, reused up to 5 s): p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
                     ms(scanHist, 50), ms(scanHist, 99), scanHist.getMaxValue() / 1000.0);
             out.printf("hook p50 added ms: %.3f%n", ms(hookHist, 50) - ms(passHist, 50));
             out.printf("hook p99 added ms: %.3f%n", ms(hookHist, 99) - ms(passHist, 99));
