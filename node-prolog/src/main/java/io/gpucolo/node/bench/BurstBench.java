@@ -53,7 +53,7 @@ final class BurstBench {
     /**
      * Runs the scenarios; {@code slo} NaN means "calibrate": the SLO becomes {@code sloFactor} × the median of the
      * 1-s window p99s seen in the second half of the calibration, with training free at base load (the service runs
-     * at its SLO next to training).
+     * at its SLO next to training). A {@code meanOverP99} of 0 is measured there too (with a given SLO).
      * Returns the results and, through {@code calibration}, the SLO and mean/p99 ratio used.
      */
     List<Result> run(List<Scenario> scenarios, double slo, double meanOverP99, double[] calibration, double sloFactor)
@@ -102,7 +102,7 @@ final class BurstBench {
                 }
             }, t0 + (long) ((aligned + 1) * 1e9) - System.nanoTime(), 1_000_000_000L, TimeUnit.NANOSECONDS);
             sleepUntil(t0, t.calibrate());
-            if (Double.isNaN(slo)) {
+            if (Double.isNaN(slo) || !(meanOverP99 > 0)) {
                 List<Double> p99s = new ArrayList<>();
                 double ratio = 0;
                 for (Judge j : judges) {
@@ -111,7 +111,7 @@ final class BurstBench {
                     ratio += c[1] / n;
                 }
                 p99s.sort(null);
-                slo = sloFactor * p99s.get(p99s.size() / 2);
+                slo = Double.isNaN(slo) ? sloFactor * p99s.get(p99s.size() / 2) : slo;
                 meanOverP99 = ratio;
             }
             calibration[0] = slo;
