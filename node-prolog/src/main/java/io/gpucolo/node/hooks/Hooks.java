@@ -40,12 +40,14 @@ final class Hooks {
 
     static int prolog(Path config, Map<String, String> env) throws IOException {
         HookConfig cfg = config(config, env);
+        Noded.prewarm(cfg);
         SlurmJob job = SlurmJob.fromEnv(env);
         return new Prolog(cfg, mps(cfg, env)).run(job, log("prolog", job, cfg));
     }
 
     static int epilog(Path config, Map<String, String> env) throws IOException {
         HookConfig cfg = config(config, env);
+        Noded.prewarm(cfg);
         SlurmJob job = SlurmJob.fromEnv(env);
         return new Epilog(cfg, mps(cfg, env), new ProcessResumer(Path.of("/proc"), cfg.kill()))
                 .run(job, log("epilog", job, cfg));
