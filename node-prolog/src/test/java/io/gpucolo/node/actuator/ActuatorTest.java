@@ -138,6 +138,22 @@ class ActuatorTest {
         }
     }
 
+    /** Duty 0: a lease of 1.5 periods, renewed by the next period's stop, so no run slips in between; then it ends. */
+    @Test
+    void fullStopOutlastsThePeriodUntilRenewedAndStillEnds() throws Exception {
+        Process p = child();
+        try (LeaseGuard guard = new LeaseGuard(dir.resolve("leases"), Duration.ofSeconds(5), false)) {
+            DutyCycler cycler = new DutyCycler(guard, Duration.ofMillis(200));
+            PauseTarget t = new PauseTarget.Pids(List.of(p.pid()));
+            for (int period = 0; period < 5; period++) {
+                assertEquals(Duration.ofMillis(300), cycler.apply(t, 0.0));
+                Thread.sleep(200);
+                assertEquals('T', Pauser.procState(p.pid()), "still stopped when period " + period + " ends");
+            }
+            assertNotEquals('T', await(p.pid(), '!'));   // no renewal: resumed by itself at the end of the lease
+        }
+    }
+
     /**
      * Duty cycling through the guard and its watchdog, as noded does: each stop (children included) lasts its whole
      * lease, then the process runs briefly and is stopped again. A backstop resume of the watchdog landing late (it
