@@ -93,6 +93,22 @@ class EmuInferProcessTest {
         }
     }
 
+    /** The schedule's 0 s is the given wall-clock instant: 100 s ago, the step at 50 s is already in force. */
+    @Test
+    void scheduleOriginShiftsTheSchedule() throws Exception {
+        Path socket = dir.resolve("gpu.sock");
+        gpu = JavaProcs.start(EmuMain.class, Map.of(), dir.resolve("gpu.log"), "emu-gpu", "--socket", socket.toString());
+        assertTrue(JavaProcs.await(() -> JavaProcs.read(dir.resolve("gpu.log")).contains("listening"), 20_000));
+        Path schedule = Files.writeString(dir.resolve("late.txt"), "0 0\n50 300\n");
+        infer = JavaProcs.start(EmuMain.class, Map.of("GPUCOLO_EMU_GPU_SOCKET", socket.toString()), dir.resolve("infer.log"),
+                "emu-infer", "--schedule", schedule.toString(), "--duration-s", "2",
+                "--schedule-origin-ms", Long.toString(System.currentTimeMillis() - 100_000));
+        assertTrue(infer.waitFor(30, TimeUnit.SECONDS));
+        Matcher m = Pattern.compile("requests=(\\d+)").matcher(JavaProcs.read(dir.resolve("infer.log")));
+        assertTrue(m.find(), JavaProcs.read(dir.resolve("infer.log")));
+        assertTrue(Long.parseLong(m.group(1)) > 200, "300/s from the start, not 0: " + m.group(1));
+    }
+
     @Test
     void aBadScheduleFileIsRefusedWithFileLineAndColumn() throws Exception {
         Path schedule = dir.resolve("bad.txt");
