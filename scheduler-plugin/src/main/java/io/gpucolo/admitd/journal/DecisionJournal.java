@@ -61,7 +61,7 @@ public final class DecisionJournal implements AutoCloseable {
         this.compactBytes = compactBytes;
         this.channel = channel;
         this.position = scan.end();
-        this.keptBytes = scan.end();
+        this.keptBytes = 0;                                   // a journal from before compaction existed compacts at once
         this.replayed = List.copyOf(scan.entries());
         this.live = new ArrayList<>(scan.entries());
         this.lastSeq = replayed.isEmpty() ? 0 : replayed.get(replayed.size() - 1).seq();

@@ -153,6 +153,24 @@ class DecisionJournalTest {
     }
 
     @Test
+    void aLargeJournalFromBeforeCompactionAsksForItAtOnce() throws IOException {
+        Path f = dir.resolve("j");
+        try (DecisionJournal j = DecisionJournal.open(f, DecisionJournal.Sync.BATCHED, 1 << 20)) {
+            for (int i = 1; i <= 40; i++) {
+                j.append(Map.of("kind", "decision", "id", "d" + i, "comment", "z".repeat(100)));
+            }
+            assertFalse(j.wantsCompaction());
+        }
+        try (DecisionJournal j = DecisionJournal.open(f, DecisionJournal.Sync.ALWAYS, 2048)) {
+            assertTrue(j.wantsCompaction(), "reopened with a smaller compaction size");
+            assertEquals(39, j.compact(40, id -> false));                     // only the last event stays
+        }
+        try (DecisionJournal j = DecisionJournal.open(f)) {
+            assertEquals(List.of(40L), j.replayed().stream().map(JournalEntry::seq).toList());
+        }
+    }
+
+    @Test
     void aCompactionCutShortByACrashLeavesTheOldJournal() throws IOException {
         Path f = dir.resolve("j");
         try (DecisionJournal j = DecisionJournal.open(f)) {
