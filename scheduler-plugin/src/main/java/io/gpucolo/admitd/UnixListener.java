@@ -56,7 +56,13 @@ final class UnixListener implements AutoCloseable {
             Files.delete(path);                                   // left by an admitd that was killed
         }
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(path), 256);
+        try {
+            server.bind(UnixDomainSocketAddress.of(path), 256);
+        } catch (IOException | IllegalArgumentException e) {
+            server.close();
+            throw new IOException("cannot listen on the Unix socket " + path + " (" + e.getMessage()
+                    + "); choose another path with --socket (at most 107 bytes) or --socket none", e);
+        }
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));   // SO_PEERCRED decides
         Thread acceptor = new Thread(() -> acceptLoop(pool, exchange, peers), "admitd-unix-accept");
         acceptor.setDaemon(true);
