@@ -173,40 +173,52 @@ public record Policy(List<InferenceService> services, Colocation colocation, Pla
     }
 
     /**
-     * The node controller. Inner tier: the training duty cycle every {@code innerPeriod}, integral control
-     * with gain in {@code [gainMin, gainMax]} (starting at {@code gain}), duty cycle in
-     * {@code [dutyCycleMin, dutyCycleMax]}, no action while the relative slack is within {@code deadBand};
-     * the model is identified online by recursive least squares with {@code forgetting}. Outer tier: the MPS
-     * share every {@code outerPeriod} (at least 25 inner periods), by {@code shareStepPercent}, once the inner
-     * tier has been saturated (or had unused room) for {@code outerTriggerPeriods} inner periods. The p99 is
-     * taken over {@code p99Window}; a stop is never held longer than {@code stopLease} without renewal.
+     * The node controller (noded reads it; docs/NODE.md has the laws' equations). Inner tier, every
+     * {@code innerPeriod}: the training duty cycle, by integral control of the tightest p99/SLO ratio towards
+     * {@code 1 − slackTarget}, the plant gain identified online by recursive least squares ({@code forgetting}),
+     * starting at {@code gain} within {@code [gainMin, gainMax]}; duty cut at once (never below
+     * {@code dutyCycleMin}), given back at most {@code raiseStep} per period after {@code raiseAfterPeriods} quiet
+     * periods (the wait doubling up to {@code maxWaitPeriods} after failed probes); a request-rate surge of
+     * {@code surgeRatio} and {@code surgeSigmas} Poisson deviations cuts the duty to its floor at once. Outer tier,
+     * at most every {@code outerPeriod} (at least 25 inner periods): the training MPS share, moved by
+     * {@code shareGain} points per unit slack error once the inner tier has been saturated (or had at least
+     * {@code roomSlack} at full duty) for {@code outerTriggerPeriods} periods, changes under
+     * {@code shareDeadBandPercent} points skipped; within the limits' training share bounds. A stop is never held
+     * longer than {@code stopLease} without renewal. The p99 is that of each inner period's requests.
      */
-    public record Controller(Duration innerPeriod, Duration outerPeriod, Duration p99Window, double gain,
-                             double gainMin, double gainMax, double dutyCycleMin, double dutyCycleMax,
-                             double deadBand, double forgetting, int shareStepPercent, int outerTriggerPeriods,
-                             Duration stopLease) {
+    public record Controller(Duration innerPeriod, Duration outerPeriod, Duration stopLease, double slackTarget,
+                             double gain, double gainMin, double gainMax, double forgetting, double dutyCycleMin,
+                             double raiseStep, int raiseAfterPeriods, int maxWaitPeriods, double surgeRatio,
+                             double surgeSigmas, int outerTriggerPeriods, double shareGain, double shareDeadBandPercent,
+                             double roomSlack) {
         /** The outer period is at least this many inner periods. */
         public static final int MIN_OUTER_INNER_RATIO = 25;
-        public static final Controller DEFAULTS = new Controller(Duration.ofSeconds(1), Duration.ofSeconds(30),
-                Duration.ofSeconds(1), 0.5, 0.05, 2.0, 0.0, 1.0, 0.05, 0.95, 10, 10, Duration.ofSeconds(3));
+        /** The laws' own defaults (a test in node-prolog keeps them equal). */
+        public static final Controller DEFAULTS = new Controller(Duration.ofSeconds(1), Duration.ofSeconds(25),
+                Duration.ofSeconds(2), 0.25, 1.0, 0.25, 4.0, 0.95, 0.0, 0.1, 3, 24, 0.2, 4.0, 10, 100, 2, 0.30);
 
         public Controller {
             positive(innerPeriod, "inner period");
             positive(outerPeriod, "outer period");
-            positive(p99Window, "p99 window");
             positive(stopLease, "stop lease");
             require(outerPeriod.compareTo(innerPeriod.multipliedBy(MIN_OUTER_INNER_RATIO)) >= 0,
                     "outer period " + outerPeriod.toMillis() + " ms is shorter than " + MIN_OUTER_INNER_RATIO
                             + " inner periods");
-            require(gainMin > 0 && gainMin <= gain && gain <= gainMax && Double.isFinite(gainMax),
-                    "gains must satisfy 0 < gain_min <= gain <= gain_max");
-            require(dutyCycleMin >= 0 && dutyCycleMin <= dutyCycleMax && dutyCycleMax <= 1,
-                    "duty cycle bounds must satisfy 0 <= min <= max <= 1");
-            require(deadBand >= 0 && deadBand < 1, "dead band must be in [0, 1)");
-            require(forgetting > 0 && forgetting <= 1, "forgetting factor must be in (0, 1]");
-            require(shareStepPercent >= 1 && shareStepPercent <= 100, "share step must be 1..100 percent");
-            require(outerTriggerPeriods >= 1, "outer trigger periods must be >= 1");
             require(stopLease.compareTo(innerPeriod) >= 0, "stop lease is shorter than the inner period");
+            require(slackTarget >= 0 && slackTarget <= 0.9, "slack target must be in [0, 0.9]");
+            require(gainMin > 0 && gainMin <= gain && gain <= gainMax && gainMax <= 10,
+                    "gains must satisfy 0 < gain_min <= gain <= gain_max <= 10");
+            require(forgetting > 0 && forgetting <= 1, "forgetting factor must be in (0, 1]");
+            require(dutyCycleMin >= 0 && dutyCycleMin < 1, "duty cycle minimum must be in [0, 1)");
+            require(raiseStep > 0 && raiseStep <= 1, "raise step must be in (0, 1]");
+            require(raiseAfterPeriods >= 1 && raiseAfterPeriods <= maxWaitPeriods,
+                    "need 1 <= raise_after_periods <= max_wait_periods");
+            require(surgeRatio > 0 && Double.isFinite(surgeRatio) && surgeSigmas >= 0 && Double.isFinite(surgeSigmas),
+                    "need surge_ratio > 0 and surge_sigmas >= 0");
+            require(outerTriggerPeriods >= 1, "outer trigger periods must be >= 1");
+            require(shareGain > 0 && shareGain <= 500, "share gain must be in (0, 500]");
+            require(shareDeadBandPercent >= 0 && shareDeadBandPercent <= 100, "share dead band must be 0..100 points");
+            require(roomSlack >= slackTarget && roomSlack < 1, "room slack must be in [slack target, 1)");
         }
     }
 

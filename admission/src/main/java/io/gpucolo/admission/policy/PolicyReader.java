@@ -202,17 +202,22 @@ final class PolicyReader {
         int before = diag.count();
         Duration inner = s.millis("inner_period_ms", d.innerPeriod(), 10, 60_000);
         Duration outer = s.millis("outer_period_ms", d.outerPeriod(), 250, 3_600_000);
-        Duration window = s.millis("p99_window_ms", d.p99Window(), 10, 600_000);
-        double gain = s.number("gain", d.gain(), 1e-6, 1e3);
-        double gainMin = s.number("gain_min", d.gainMin(), 1e-6, 1e3);
-        double gainMax = s.number("gain_max", d.gainMax(), 1e-6, 1e3);
-        double dutyMin = s.number("duty_cycle_min", d.dutyCycleMin(), 0, 1);
-        double dutyMax = s.number("duty_cycle_max", d.dutyCycleMax(), 0, 1);
-        double deadBand = s.number("dead_band", d.deadBand(), 0, 0.5);
-        double forgetting = s.number("forgetting", d.forgetting(), 0.5, 1);
-        int step = s.integer("share_step_percent", d.shareStepPercent(), 1, 50);
-        int trigger = s.integer("outer_trigger_periods", d.outerTriggerPeriods(), 1, 10_000);
         Duration lease = s.millis("stop_lease_ms", d.stopLease(), 10, 600_000);
+        double slack = s.number("slack_target", d.slackTarget(), 0, 0.9);
+        double gain = s.number("gain", d.gain(), 1e-3, 10);
+        double gainMin = s.number("gain_min", d.gainMin(), 1e-3, 10);
+        double gainMax = s.number("gain_max", d.gainMax(), 1e-3, 10);
+        double forgetting = s.number("forgetting", d.forgetting(), 0.5, 1);
+        double dutyMin = s.number("duty_cycle_min", d.dutyCycleMin(), 0, 0.99);
+        double raiseStep = s.number("raise_step", d.raiseStep(), 0.001, 1);
+        int raiseAfter = s.integer("raise_after_periods", d.raiseAfterPeriods(), 1, 10_000);
+        int maxWait = s.integer("max_wait_periods", d.maxWaitPeriods(), 1, 100_000);
+        double surgeRatio = s.number("surge_ratio", d.surgeRatio(), 0.01, 100);
+        double surgeSigmas = s.number("surge_sigmas", d.surgeSigmas(), 0, 100);
+        int trigger = s.integer("outer_trigger_periods", d.outerTriggerPeriods(), 1, 10_000);
+        double shareGain = s.number("share_gain", d.shareGain(), 0.1, 500);
+        double deadBand = s.number("share_dead_band_percent", d.shareDeadBandPercent(), 0, 100);
+        double roomSlack = s.number("room_slack", d.roomSlack(), 0, 0.99);
         s.finish();
         if (diag.count() > before) {
             return d; // contradictions are judged between valid values only
@@ -228,17 +233,22 @@ final class PolicyReader {
             s.reportAtFirst("gain " + plain(gain) + " is outside [gain_min, gain_max] = [" + plain(gainMin) + ", "
                     + plain(gainMax) + "]", "gain", "gain_min", "gain_max");
         }
-        if (dutyMin > dutyMax) {
-            s.reportAtFirst("duty_cycle_min " + plain(dutyMin) + " is above duty_cycle_max " + plain(dutyMax),
-                    "duty_cycle_min", "duty_cycle_max");
+        if (raiseAfter > maxWait) {
+            s.reportAtFirst("raise_after_periods " + raiseAfter + " is above max_wait_periods " + maxWait,
+                    "raise_after_periods", "max_wait_periods");
+        }
+        if (roomSlack < slack) {
+            s.reportAtFirst("room_slack " + plain(roomSlack) + " is below slack_target " + plain(slack)
+                    + ": full duty would count as room while the inner tier is still cutting", "room_slack", "slack_target");
         }
         if (lease.compareTo(inner) < 0) {
             s.reportAtFirst("stop_lease_ms " + lease.toMillis() + " ms is shorter than the inner period of "
                     + inner.toMillis() + " ms: every stop would expire before the controller renews it",
                     "stop_lease_ms", "inner_period_ms");
         }
-        return build(s, before, d, () -> new Policy.Controller(inner, outer, window, gain, gainMin, gainMax, dutyMin, dutyMax,
-                deadBand, forgetting, step, trigger, lease));
+        return build(s, before, d, () -> new Policy.Controller(inner, outer, lease, slack, gain, gainMin, gainMax,
+                forgetting, dutyMin, raiseStep, raiseAfter, maxWait, surgeRatio, surgeSigmas, trigger, shareGain,
+                deadBand, roomSlack));
     }
 
     private Policy.FailureModes failure(Section s, Policy.FailureModes d) {

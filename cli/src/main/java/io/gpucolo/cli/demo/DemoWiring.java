@@ -116,8 +116,8 @@ final class DemoWiring {
         }
         if (inBuild("noded")) {
             Path nodedSock = lab.resolve("run/noded.sock");
-            tracker.start("noded", gpucolo("noded", "--socket", nodedSock.toString(), "--state-dir",
-                    lab.resolve("run/node").toString(), "--metrics-port", Integer.toString(NODED_METRICS_PORT),
+            tracker.start("noded", gpucolo("noded", "--policy", policyFile().toString(), "--socket", nodedSock.toString(),
+                    "--state-dir", lab.resolve("run/node").toString(), "--metrics-port", Integer.toString(NODED_METRICS_PORT),
                     "--push-port", Integer.toString(NODED_PUSH_PORT), "--slurm-user", "root"), env, log.resolve("noded.log"));
             LabFiles.awaitFile(nodedSock, 30_000, "noded's control socket " + nodedSock);
             nodedUp = true;

@@ -5,7 +5,6 @@ import io.gpucolo.node.law.InnerLaw;
 import io.gpucolo.node.law.OuterLaw;
 import io.gpucolo.node.law.PaperInnerLaw;
 import io.gpucolo.node.law.PaperOuterLaw;
-import io.gpucolo.node.law.SaturationShareLaw;
 import io.gpucolo.node.law.WindowedInnerLaw;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +24,11 @@ public enum Laws {
      * @param start        the loop's start time (the paper's 4 s window is counted from here)
      */
     public Pair create(Duration period, int share, double sloMs, Instant start) {
+        return create(period, LawTuning.defaults(), share, sloMs, start);
+    }
+
+    /** As {@link #create(Duration, int, double, Instant)}, with our laws tuned by {@code tuning} (the policy's). */
+    public Pair create(Duration period, LawTuning tuning, int share, double sloMs, Instant start) {
         if (this == PAPER) {
             // slopes from the paper's RTX 3090 measurements: sleep 0.2 -> 0.8 s cut latency 6.7 -> 5.5 ms, i.e.
             // m = -2 ms/s; MPS 80% -> 20% cut it 15.1 -> 5.6 ms, i.e. a = 0.158 ms per point.
@@ -32,13 +36,6 @@ public enum Laws {
             return new Pair(new WindowedInnerLaw(inner, Duration.ofSeconds(4), start),
                     new PaperOuterLaw(new PaperOuterLaw.Config(sloMs, 0.158, Duration.ofSeconds(100), 2, share)));
         }
-        // floor 0: the actuator can hold training paused under a renewed lease; with SIGSTOP any positive duty still
-        // lets one whole iteration through per period, so a floor above 0 cannot protect a burst near capacity
-        AdaptiveDutyLaw.Config ic = AdaptiveDutyLaw.Config.defaults().withFloor(0);
-        SaturationShareLaw.Config d = SaturationShareLaw.Config.defaults(Math.max(5, share));
-        Duration outerPeriod = period.multipliedBy(25);
-        return new Pair(new AdaptiveDutyLaw(ic), new SaturationShareLaw(new SaturationShareLaw.Config(period,
-                outerPeriod, d.persist(), d.kp(), d.deadband(), ic.slackTarget(), d.roomSlack(), ic.floor(),
-                Math.min(d.minShare(), share), d.maxShare(), share)));
+        return new Pair(new AdaptiveDutyLaw(tuning.inner()), tuning.outer(period, share));
     }
 }

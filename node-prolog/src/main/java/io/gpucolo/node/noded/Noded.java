@@ -50,7 +50,7 @@ public final class Noded implements AutoCloseable {
      * @param laws         which control laws run
      */
     public record Config(Path socket, Path stateDir, Duration period, Duration maxLease, int metricsPort, int pushPort,
-                         Set<String> allowedUsers, Laws laws) {
+                         Set<String> allowedUsers, Laws laws, LawTuning tuning) {
         public Config {
             Objects.requireNonNull(socket, "socket");
             Objects.requireNonNull(stateDir, "stateDir");
@@ -62,6 +62,13 @@ public final class Noded implements AutoCloseable {
             }
             allowedUsers = Set.copyOf(allowedUsers);
             Objects.requireNonNull(laws, "laws");
+            Objects.requireNonNull(tuning, "tuning");
+        }
+
+        /** With the laws' default tuning (no policy file). */
+        public Config(Path socket, Path stateDir, Duration period, Duration maxLease, int metricsPort, int pushPort,
+                      Set<String> allowedUsers, Laws laws) {
+            this(socket, stateDir, period, maxLease, metricsPort, pushPort, allowedUsers, laws, LawTuning.defaults());
         }
     }
 
@@ -171,7 +178,7 @@ public final class Noded implements AutoCloseable {
     }
 
     private GpuController newController(int gpu) {
-        return new GpuController(gpu, (share, slo) -> config.laws().create(config.period(), share, slo, clock.instant()),
+        return new GpuController(gpu, (share, slo) -> config.laws().create(config.period(), config.tuning(), share, slo, clock.instant()),
                 cycler, changer, slow, clock, metrics, 3);
     }
 

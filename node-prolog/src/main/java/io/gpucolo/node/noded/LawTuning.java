@@ -1,0 +1,61 @@
+package io.gpucolo.node.noded;
+
+import io.gpucolo.admission.policy.Policy;
+import io.gpucolo.node.law.AdaptiveDutyLaw;
+import io.gpucolo.node.law.SaturationShareLaw;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The tuning of our two laws on one node: the inner {@link AdaptiveDutyLaw} and the outer {@link SaturationShareLaw}.
+ * Built from the policy file's {@code controller:} and {@code limits:} sections ({@link #from}), or the laws' own
+ * defaults when noded runs without a policy ({@link #defaults}); the two agree for an empty policy
+ * ({@code LawTuningTest}).
+ *
+ * @param inner       the inner law's tuning
+ * @param outerPeriod least time between two share changes (raised to 25 inner periods when shorter)
+ * @param persist     inner periods of saturation (or room) before the outer tier acts
+ * @param shareGain   share points per unit of slack error
+ * @param deadBand    smallest share change made, points
+ * @param roomSlack   slack at full duty that counts as unused room
+ * @param minShare    lowest training share the outer tier sets, percent
+ * @param maxShare    highest training share the outer tier sets, percent
+ */
+public record LawTuning(AdaptiveDutyLaw.Config inner, Duration outerPeriod, int persist, double shareGain, double deadBand,
+                        double roomSlack, int minShare, int maxShare) {
+    public LawTuning {
+        Objects.requireNonNull(inner, "inner");
+        if (outerPeriod.isNegative() || outerPeriod.isZero() || persist < 1 || !(shareGain > 0) || !(deadBand >= 0)
+                || !(roomSlack >= inner.slackTarget() && roomSlack < 1)) {
+            throw new IllegalArgumentException("bad outer tuning: period " + outerPeriod + ", persist " + persist + ", gain "
+                    + shareGain + ", dead band " + deadBand + ", room slack " + roomSlack);
+        }
+        if (minShare < 1 || maxShare > 100 || minShare > maxShare) {
+            throw new IllegalArgumentException("need 1 <= min share <= max share <= 100, got " + minShare + ".." + maxShare);
+        }
+    }
+
+    /** The laws' own defaults; the duty floor is 0 (a renewed lease can hold training paused through a burst). */
+    public static LawTuning defaults() {
+        SaturationShareLaw.Config d = SaturationShareLaw.Config.defaults(100);
+        return new LawTuning(AdaptiveDutyLaw.Config.defaults().withFloor(0), d.period(), d.persist(), d.kp(),
+                d.deadband(), d.roomSlack(), d.minShare(), d.maxShare());
+    }
+
+    /** From a policy: its controller section, and the training share bounds of its limits. */
+    public static LawTuning from(Policy.Controller c, Policy.Limits limits) {
+        AdaptiveDutyLaw.Config inner = new AdaptiveDutyLaw.Config(c.slackTarget(), c.dutyCycleMin(), 1.0, c.gain(),
+                c.gainMin(), c.gainMax(), c.forgetting(), c.raiseStep(), c.raiseAfterPeriods(), c.maxWaitPeriods(),
+                c.surgeRatio(), c.surgeSigmas());
+        return new LawTuning(inner, c.outerPeriod(), c.outerTriggerPeriods(), c.shareGain(), c.shareDeadBandPercent(),
+                c.roomSlack(), limits.trainingShareMinPercent(), limits.trainingShareMaxPercent());
+    }
+
+    /** The outer law for a loop with inner {@code period} whose training runs at {@code share} now. */
+    SaturationShareLaw outer(Duration period, int share) {
+        Duration least = period.multipliedBy(25);
+        return new SaturationShareLaw(new SaturationShareLaw.Config(period,
+                outerPeriod.compareTo(least) < 0 ? least : outerPeriod, persist, shareGain, deadBand, inner.slackTarget(),
+                roomSlack, inner.floor(), Math.min(minShare, share), Math.max(maxShare, share), share));
+    }
+}
