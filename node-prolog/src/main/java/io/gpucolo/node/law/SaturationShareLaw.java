@@ -18,6 +18,11 @@ import java.time.Instant;
  *   saturated: Δ ← min(Δ, 0);  room: Δ ← max(Δ, 0)
  *   if |Δ| ≥ deadband:  p ← clamp(round(p + Δ), minShare, maxShare)
  * </pre>
+ * With an inner floor of 0 (training paused at saturation, as noded runs it) the slack says nothing of the share:
+ * a saturated run whose mean slack is at least {@code slackTarget} means training is starved while inference has
+ * room, i.e. every probe of the inner tier hurt the tail: the share is halved ({@code Δ = −p/2}), so each iteration
+ * interferes about half as much; a saturated run short of slack with training paused is not the training's doing
+ * (the share is left alone, no restart).
  * A change of share resets the runs (the plant changed; the inner tier settles again before the next decision).
  * Operating range: kp in (0, 500] points per unit slack, deadband ≥ 0 points, 1 ≤ minShare ≤ maxShare ≤ 100.
  */
@@ -94,7 +99,9 @@ public final class SaturationShareLaw implements OuterLaw {
             return share;
         }
         double delta = 0;
-        if (saturatedRun >= config.persist()) {
+        if (saturatedRun >= config.persist() && config.dutyFloor() <= EPS) {
+            delta = runSlackSum / saturatedRun >= config.slackTarget() ? -share / 2.0 : 0;
+        } else if (saturatedRun >= config.persist()) {
             delta = Math.min(0, config.kp() * (runSlackSum / saturatedRun - config.slackTarget()));
         } else if (roomRun >= config.persist()) {
             delta = Math.max(0, config.kp() * (runSlackSum / roomRun - config.slackTarget()));

@@ -37,6 +37,19 @@ class SaturationShareLawTest {
         assertEquals(expected, share);
     }
 
+    /** Floor 0 (noded's): training paused at saturation; halve the share when it starves with room, else hold. */
+    @ParameterizedTest(name = "paused training, p99 {0} -> share {1}")
+    @CsvSource({
+            "50, 25",      // slack 0.5 >= 0.1 with training paused: every probe hurt, halve 50 -> 25
+            "95, 50",      // slack 0.05 < 0.1 with training paused: not the training's doing, no restart
+            "150, 50",     // over the SLO with training paused: the same
+    })
+    void floorZeroHalvesTheShareOnlyWhenTrainingStarvesWithRoom(double p99, int expected) {
+        SaturationShareLaw law = new SaturationShareLaw(new SaturationShareLaw.Config(Duration.ofSeconds(1),
+                Duration.ofSeconds(25), 3, 100, 2, 0.1, 0.3, 0, 5, 100, 50));
+        assertEquals(expected, run(law, 25, 0, p99));
+    }
+
     @Test
     void waitsForTheFullPeriod() {
         assertEquals(50, run(law(3, 100), 24, 0.05, 120));
