@@ -123,14 +123,26 @@ final class LabCluster implements AutoCloseable {
         journalSync = mode;
     }
 
+    /**
+     * Starts admitd as production does: through {@code bin/gpucolo} (its JVM options for admitd) when the benchmark runs
+     * under it ({@code GPUCOLO_LAUNCHER}), else this JVM's java on this classpath (tests).
+     */
     void startAdmitd() throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
         Path log = lab.resolve("log/admitd.log");
         int before = listened(log);
-        admitd = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.gpucolo.admitd.AdmitdMain",
-                "--policy", policy().toString(), "--journal", lab.resolve("state/admitd.journal").toString(),
-                "--secret-file", lab.resolve("etc/gpucolo.secret").toString(), "--slurm-conf", slurmConf().toString(), "--journal-sync", journalSync)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        List<String> cmd = new ArrayList<>();
+        String launcher = System.getenv("GPUCOLO_LAUNCHER");
+        if (launcher != null && Files.isExecutable(Path.of(launcher))) {
+            cmd.addAll(List.of(launcher, "admitd"));
+        } else {
+            cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                    System.getProperty("java.class.path"), "io.gpucolo.admitd.AdmitdMain"));
+        }
+        cmd.addAll(List.of("--policy", policy().toString(), "--journal", lab.resolve("state/admitd.journal").toString(),
+                "--secret-file", lab.resolve("etc/gpucolo.secret").toString(), "--slurm-conf", slurmConf().toString(),
+                "--journal-sync", journalSync));
+        admitd = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (listened(log) <= before) {
             if (!admitd.isAlive() || System.nanoTime() > end) {
