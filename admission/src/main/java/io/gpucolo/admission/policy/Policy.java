@@ -195,7 +195,7 @@ public record Policy(List<InferenceService> services, Colocation colocation, Pla
         public static final int MIN_OUTER_INNER_RATIO = 25;
         /** The laws' own defaults (a test in node-prolog keeps them equal). */
         public static final Controller DEFAULTS = new Controller(Duration.ofSeconds(1), Duration.ofSeconds(25),
-                Duration.ofSeconds(2), 0.25, 1.0, 0.25, 4.0, 0.95, 0.0, 0.1, 3, 24, 0.2, 4.0, 10, 100, 2, 0.30);
+                Duration.ofSeconds(2), 0.25, 1.0, 0.25, 4.0, 0.95, 0.0, 0.1, 3, 60, 0.2, 4.0, 10, 100, 2, 0.30);
 
         public Controller {
             positive(innerPeriod, "inner period");

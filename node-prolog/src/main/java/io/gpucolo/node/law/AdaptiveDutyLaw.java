@@ -14,7 +14,8 @@ package io.gpucolo.node.law;
  *           = max(floor, d(k) + e(k))                       if e(k) &lt; 0      (cut at once: deadbeat)
  *           = min(1, d(k) + min(e(k), raiseStep))           if e(k) ≥ 0 and the last w periods all had room
  *           = d(k)                                          otherwise
- *   w       = raiseAfter; doubled (up to maxWait) by a cut that follows a raise (a failed probe); back to
+ *   w       = raiseAfter; doubled (up to maxWait) by a cut that follows a raise (a failed probe); set to maxWait
+ *             by a surge (training hurt at the new load until the load says otherwise); back to
  *             raiseAfter once the duty reaches 1 or the load drops (the mirror of a surge)
  *   λ̄_i    ← λ̄_i + α·(n_i(k)/T − λ̄_i)                        (α = 0.25; rate of service i, T the window length)
  * </pre>
@@ -99,11 +100,12 @@ public final class AdaptiveDutyLaw implements InnerLaw {
 
         /**
          * Defaults, for a measured tail: 25% slack, floor 0.05, start at full duty, b0 = 1 within [0.25, 4], λ = 0.95;
-         * give back at most 0.1 per period after 3 quiet periods, the wait doubling up to 24 after failed probes; a
+         * give back at most 0.1 per period after 3 quiet periods, the wait doubling up to 60 after failed probes (and
+         * 60 after a surge, unless the load drops first); a
          * surge is +20% and 4 σ over the recent rate.
          */
         public static Config defaults() {
-            return new Config(0.25, 0.05, 1.0, 1.0, 0.25, 4.0, 0.95, 0.1, 3, 24, 0.2, 4);
+            return new Config(0.25, 0.05, 1.0, 1.0, 0.25, 4.0, 0.95, 0.1, 3, 60, 0.2, 4);
         }
 
         /**
@@ -154,6 +156,10 @@ public final class AdaptiveDutyLaw implements InnerLaw {
         double next;
         if (surge) {
             next = config.floor();
+            // a burst onset: the load just rose past what training was tuned for, so no probe until the load drops
+            // (DROP above) or maxWait periods pass: a probe into a burst near capacity only buys a violation
+            wait = config.maxWait();
+            probing = false;
         } else if (error < 0) {
             next = Math.max(config.floor(), duty + error);
             if (probing) {

@@ -150,8 +150,8 @@ class AdaptiveDutyLawTest {
      * Closed loop on a noisy plant with the window p99 driven by the duty of the previous period and by the load:
      * r = (0.35 + 0.3 d) λ/λ0 + U(−0.05, 0.05). The load doubles at period 30 for 60 periods; at full duty the doubled
      * load is 30% over the SLO, and the duty that keeps r at r_ref = 0.75 is 0.083. Only the window of the step may
-     * violate; in the burst the law gives some duty back without walking into the SLO; afterwards full duty returns
-     * within raiseAfter + 1/raiseStep periods.
+     * violate; after the surge the law holds the floor (no probe into the burst for maxWait = 60 periods, longer than
+     * this burst); afterwards full duty returns within raiseAfter + 1/raiseStep periods.
      */
     @Test
     void burstStepResponseOnANoisyPlant() {
@@ -182,9 +182,38 @@ class AdaptiveDutyLawTest {
         }
         assertEquals(1, violations, "violations");
         assertEquals(31, firstViolation, "only the window of the step violates");
-        assertTrue(burstMax > 0.05 && burstMax < 0.2, "gives some duty back in the burst, within reason: " + burstMax);
+        assertEquals(0.05, burstMax, EPS, "no probe into a burst shorter than maxWait");
         assertTrue(fullAgain > 90 && fullAgain <= 90 + 3 + 10, "full duty again after the burst at " + fullAgain);
         assertEquals(1.0, d, EPS);
+    }
+
+    /**
+     * The same plant, but the load rises by 60% for good: after maxWait periods at the floor the law probes again and
+     * gives training the room the new load leaves (r_ref is reached at d = 0.396), without walking into the SLO.
+     */
+    @Test
+    void aLastingLoadRiseIsProbedAfterMaxWait() {
+        AdaptiveDutyLaw law = law();
+        RandomGenerator rnd = RandomGeneratorFactory.of("L64X128MixRandom").create(12);
+        double d = law.duty();
+        int violations = 0;
+        double lateMax = 0;
+        int firstRaise = -1;
+        for (int k = 1; k <= 200; k++) {
+            double scale = k > 30 ? 1.6 : 1;
+            double r = (0.35 + 0.3 * d) * scale + (rnd.nextDouble() - 0.5) * 0.1;
+            violations += r > 1 ? 1 : 0;
+            d = law.update(load(k * 1000L, 100 * r, poisson(rnd, 240 * scale)));
+            if (k > 31 && d > 0.05 + EPS && firstRaise < 0) {
+                firstRaise = k;
+            }
+            if (k > 150) {
+                lateMax = Math.max(lateMax, d);
+            }
+        }
+        assertTrue(firstRaise >= 31 + 60, "held at the floor for maxWait periods after the surge: " + firstRaise);
+        assertTrue(lateMax > 0.2 && lateMax < 0.6, "training given duty back at the new load: " + lateMax);
+        assertTrue(violations <= 3, "violations: " + violations);
     }
 
     @Test
