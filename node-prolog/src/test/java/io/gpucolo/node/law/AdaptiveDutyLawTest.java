@@ -164,7 +164,7 @@ class AdaptiveDutyLawTest {
         int fullAgain = -1;
         for (int k = 1; k <= 150; k++) {
             double scale = k > 30 && k <= 90 ? 2 : 1;
-            double r = (0.35 + 0.3 * d) * scale + (rnd.nextDouble() - 0.5) * 0.1;
+            double r = plant(d, scale, rnd);
             if (r > 1) {
                 violations++;
                 firstViolation = firstViolation < 0 ? k : firstViolation;
@@ -201,7 +201,7 @@ class AdaptiveDutyLawTest {
         int firstRaise = -1;
         for (int k = 1; k <= 200; k++) {
             double scale = k > 30 ? 1.6 : 1;
-            double r = (0.35 + 0.3 * d) * scale + (rnd.nextDouble() - 0.5) * 0.1;
+            double r = plant(d, scale, rnd);
             violations += r > 1 ? 1 : 0;
             d = law.update(load(k * 1000L, 100 * r, poisson(rnd, 240 * scale)));
             if (k > 31 && d > 0.05 + EPS && firstRaise < 0) {
@@ -214,6 +214,11 @@ class AdaptiveDutyLawTest {
         assertTrue(firstRaise >= 31 + 60, "held at the floor for maxWait periods after the surge: " + firstRaise);
         assertTrue(lateMax > 0.2 && lateMax < 0.6, "training given duty back at the new load: " + lateMax);
         assertTrue(violations <= 3, "violations: " + violations);
+    }
+
+    /** The noisy plant of the two closed-loop tests: r = (0.35 + 0.3 d) λ/λ0 + U(−0.05, 0.05). */
+    private static double plant(double duty, double loadScale, RandomGenerator rnd) {
+        return (0.35 + 0.3 * duty) * loadScale + (rnd.nextDouble() - 0.5) * 0.1;
     }
 
     @Test
