@@ -213,9 +213,12 @@ public final class ClusterFile {
         if (diag.count() != before) {
             return null;
         }
-        Gpu[] built = new Gpu[1];
-        build(g.start(), () -> built[0] = new Gpu(id, spec == null ? model : spec.model(), memory, (int) sms));
-        return built[0];
+        try {
+            return new Gpu(id, spec == null ? model : spec.model(), memory, (int) sms);
+        } catch (IllegalArgumentException e) {
+            diag.at(g.start(), e.getMessage());
+            return null;
+        }
     }
 
     private void resident(Section m, GpuId gpu) {

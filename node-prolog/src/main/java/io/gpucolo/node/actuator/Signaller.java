@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class Signaller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Signaller.class);
     private static final Path PERL = Path.of("/usr/bin/perl");
-    private static final Path NICE = Path.of("/usr/bin/nice");
     private static final String SCRIPT = "$|=1; while (my $l = <STDIN>) { my ($s, @p) = split(' ', $l); "
             + "if ($s ne 'STOP' && $s ne 'CONT') { print \"-1\\n\"; next; } "
             + "my @ok = grep { /^[0-9]+$/ && $_ > 1 } @p; print kill($s, @ok), \"\\n\"; }";
@@ -35,10 +34,7 @@ public final class Signaller implements AutoCloseable {
     public Signaller() {
         if (Files.isExecutable(PERL)) {
             try {
-                List<String> cmd = new ArrayList<>();
-                if ("root".equals(System.getProperty("user.name")) && Files.isExecutable(NICE)) {
-                    cmd.addAll(List.of(NICE.toString(), "-n", "-10"));   // scheduled ahead of the jobs: stop latency
-                }
+                List<String> cmd = new ArrayList<>(RaisedPriority.prefix());   // ahead of the jobs: stop latency
                 cmd.addAll(List.of(PERL.toString(), "-e", SCRIPT));
                 perl = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 in = perl.getOutputStream();

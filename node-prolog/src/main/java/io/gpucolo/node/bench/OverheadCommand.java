@@ -1,5 +1,6 @@
 package io.gpucolo.node.bench;
 
+import io.gpucolo.node.actuator.RaisedPriority;
 import io.gpucolo.node.noded.JobRegistration;
 import io.gpucolo.node.noded.NodedClient;
 import java.io.IOException;
@@ -31,7 +32,6 @@ import picocli.CommandLine.Option;
 @Command(name = "noded-overhead", mixinStandardHelpOptions = true,
         description = "noded's CPU per controlled GPU at a 1 s period, and SIGSTOP/SIGCONT actuation latency.")
 public final class OverheadCommand implements Callable<Integer> {
-    private static final Path NICE = Path.of("/usr/bin/nice");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -154,10 +154,8 @@ public final class OverheadCommand implements Callable<Integer> {
      * runs it) when this runs as root; returns p99 ms: stop delivered, resumed, stop seen in /proc.
      */
     private double[] actuation(String launcher, Path dir, long train, PrintWriter out) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name")) && Files.isExecutable(NICE)) {
-            cmd.addAll(List.of(NICE.toString(), "-n", "-10"));
-        }
+        List<String> raised = RaisedPriority.prefix();
+        List<String> cmd = new ArrayList<>(raised);
         cmd.addAll(List.of(launcher, "bench", "noded-overhead", "--actuation-of", Long.toString(train), "--actuations",
                 Integer.toString(actuations)));
         Path log = dir.resolve("actuation.log");
@@ -178,7 +176,7 @@ public final class OverheadCommand implements Callable<Integer> {
         if (p99 == null) {
             throw new IOException("the actuation run failed (exit " + p.exitValue() + "): see the lines above");
         }
-        out.println("actuation measured at nice " + (cmd.get(0).equals(NICE.toString()) ? "-10" : "0"));
+        out.println("actuation measured at nice " + (raised.isEmpty() ? "0" : "-10"));
         return p99;
     }
 

@@ -1,5 +1,6 @@
 package io.gpucolo.node.bench;
 
+import io.gpucolo.node.actuator.RaisedPriority;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.util.Map;
  * benchmark with an argument list (no shell), its output in a file of the work directory, and is killed at the end.
  */
 final class StandIns implements AutoCloseable {
-    private static final Path NICE = Path.of("/usr/bin/nice");
     private static final List<String> JVM = List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
     private final Path dir;
     private final String java;
@@ -49,11 +49,8 @@ final class StandIns implements AutoCloseable {
      * a real GPU does not slow down when the host's CPUs are busy. Every scenario's plant gets the same priority.
      */
     private Process start(String name, Map<String, String> env, String mainClass, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
         boolean plant = name.startsWith("emu-gpu") || name.startsWith("infer");
-        if (plant && Files.isExecutable(NICE) && "root".equals(System.getProperty("user.name"))) {
-            cmd.addAll(List.of(NICE.toString(), "-n", "-10"));
-        }
+        List<String> cmd = new ArrayList<>(plant ? RaisedPriority.prefix() : List.of());
         cmd.addAll(javaCmd(mainClass, args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile());

@@ -25,14 +25,10 @@ public record LawTuning(AdaptiveDutyLaw.Config inner, Duration outerPeriod, int 
                         double roomSlack, int minShare, int maxShare) {
     public LawTuning {
         Objects.requireNonNull(inner, "inner");
-        if (outerPeriod.isNegative() || outerPeriod.isZero() || persist < 1 || !(shareGain > 0) || !(deadBand >= 0)
-                || !(roomSlack >= inner.slackTarget() && roomSlack < 1)) {
-            throw new IllegalArgumentException("bad outer tuning: period " + outerPeriod + ", persist " + persist + ", gain "
-                    + shareGain + ", dead band " + deadBand + ", room slack " + roomSlack);
-        }
-        if (minShare < 1 || maxShare > 100 || minShare > maxShare) {
-            throw new IllegalArgumentException("need 1 <= min share <= max share <= 100, got " + minShare + ".." + maxShare);
-        }
+        Objects.requireNonNull(outerPeriod, "outerPeriod");
+        // the outer law's own checks, on the tightest case it will be built for (share at its bounds)
+        outerConfig(inner, outerPeriod.dividedBy(25), outerPeriod, persist, shareGain, deadBand, roomSlack, minShare, maxShare,
+                minShare);
     }
 
     /** The laws' own defaults; the duty floor is 0 (a renewed lease can hold training paused through a burst). */
@@ -53,9 +49,15 @@ public record LawTuning(AdaptiveDutyLaw.Config inner, Duration outerPeriod, int 
 
     /** The outer law for a loop with inner {@code period} whose training runs at {@code share} now. */
     SaturationShareLaw outer(Duration period, int share) {
+        return new SaturationShareLaw(outerConfig(inner, period, outerPeriod, persist, shareGain, deadBand, roomSlack,
+                Math.min(minShare, share), Math.max(maxShare, share), share));
+    }
+
+    private static SaturationShareLaw.Config outerConfig(AdaptiveDutyLaw.Config inner, Duration period, Duration outerPeriod,
+                                                         int persist, double shareGain, double deadBand, double roomSlack,
+                                                         int minShare, int maxShare, int share) {
         Duration least = period.multipliedBy(25);
-        return new SaturationShareLaw(new SaturationShareLaw.Config(period,
-                outerPeriod.compareTo(least) < 0 ? least : outerPeriod, persist, shareGain, deadBand, inner.slackTarget(),
-                roomSlack, inner.floor(), Math.min(minShare, share), Math.max(maxShare, share), share));
+        return new SaturationShareLaw.Config(period, outerPeriod.compareTo(least) < 0 ? least : outerPeriod, persist,
+                shareGain, deadBand, inner.slackTarget(), roomSlack, inner.floor(), minShare, maxShare, share);
     }
 }
