@@ -15,6 +15,7 @@ import java.util.Set;
  */
 final class CudaDriver {
     private static final List<String> DIRS = List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib",
+            "/usr/local/nvidia/lib64", "/usr/local/nvidia/lib",
             "/usr/local/cuda/lib64", "/usr/local/cuda/compat", "/usr/lib/wsl/lib", "/lib/x86_64-linux-gnu", "/lib64");
 
     private CudaDriver() {
