@@ -2,6 +2,7 @@ package io.gpucolo.node.probe;
 
 import static jcuda.driver.JCudaDriver.cuCtxCreate;
 import static jcuda.driver.JCudaDriver.cuCtxDestroy;
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
 import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
 import static jcuda.driver.JCudaDriver.cuDeviceGet;
 import static jcuda.driver.JCudaDriver.cuInit;
@@ -82,7 +83,8 @@ final class CudaGemm implements AutoCloseable {
                 return nvrtc(resource("gemm.cu"));
             } catch (LinkageError e) { // JCuda's NVRTC binding needs libnvrtc.so.12 of the CUDA toolkit
                 if (mode.equals("nvrtc")) {
-                    throw new IllegalStateException("GPUCOLO_CUDA_COMPILER=nvrtc but NVRTC does not load: " + e.getMessage(), e);
+                    throw new IllegalStateException("GPUCOLO_CUDA_COMPILER=nvrtc but NVRTC does not load: "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
                 }
             }
         }
@@ -133,6 +135,7 @@ final class CudaGemm implements AutoCloseable {
         }
         Pointer params = Pointer.to(Pointer.to(a), Pointer.to(b), Pointer.to(c), Pointer.to(new int[] {n}));
         int blocks = (n + 15) / 16;
+        cuCtxSetCurrent(context); // the stand-ins launch from their own worker thread, not the creating one
         long t0 = System.nanoTime();
         cuLaunchKernel(function, blocks, blocks, batch, 16, 16, 1, 0, null, params, null);
         cuCtxSynchronize();
@@ -141,6 +144,7 @@ final class CudaGemm implements AutoCloseable {
 
     @Override
     public void close() {
+        cuCtxSetCurrent(context);
         cuMemFree(a);
         cuMemFree(b);
         cuMemFree(c);
