@@ -8,6 +8,7 @@ import io.gpucolo.node.noded.ControlTelemetry;
 import io.gpucolo.node.noded.GpuController;
 import io.gpucolo.node.noded.LauncherShareChanger;
 import io.gpucolo.node.sensor.ScrapeSensor;
+import io.gpucolo.node.sensor.SensorUnavailableException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -31,14 +32,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * controllers start; the load doubles at {@code step} for {@code burst} seconds; the run ends at {@code end}.
  */
 final class BurstBench {
-    record Timeline(double calibrate, double step, double burst, double end, double rate) {
+    /**
+     * @param period the controllers' inner period, seconds (every scenario's loop ticks at it)
+     * @param warmup the longest wait, seconds, for every inference stand-in to report latencies before the 0 s
+     */
+    record Timeline(double calibrate, double step, double burst, double end, double rate, double period, double warmup) {
+    }
+
+    /** The benchmark cannot judge anything (no latency data): one clear line, naming the work directory. */
+    static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
     }
 
     record Result(Scenario scenario, double violationPercent, int recoveryPeriods, long iterations, int shareChanges) {
     }
 
     private static final String METRIC = "emu_inference_request_duration_seconds";
-    private static final Duration PERIOD = Duration.ofSeconds(1);
 
     private final Path dir;
     private final Timeline t;
@@ -63,6 +76,7 @@ final class BurstBench {
         Files.writeString(schedule, String.format(Locale.ROOT, "0 %s%n%s %s%n%s %s%n", t.rate(), t.step(), 2 * t.rate(),
                 t.step() + t.burst(), t.rate()));
         int n = scenarios.size();
+        Duration period = Duration.ofNanos(Math.round(t.period() * 1e9));
         ScheduledExecutorService exec = Executors.newScheduledThreadPool(2);
         try (StandIns procs = new StandIns(dir, n);
              LeaseGuard guard = new LeaseGuard(dir.resolve("leases"), Duration.ofSeconds(2), false)) {
@@ -76,13 +90,15 @@ final class BurstBench {
                     trainPids[i] = procs.plainTraining(i);
                 }
             }
-            // the benchmark's 0 s: the schedule's 0 s of every inference stand-in (they step together, on the judges'
-            // 1-s window boundaries); the stand-ins start right after it
-            long t0 = System.nanoTime();
-            long originMs = Clock.systemUTC().millis();
+            Path origin = dir.resolve("origin");
             for (int i = 0; i < n; i++) {
-                ports[i] = procs.inference(i, schedule, originMs, t.end() + 300);
+                ports[i] = procs.inference(i, schedule, origin, t.warmup() + t.end() + 300);
             }
+            awaitLatencies(procs, ports);
+            // the benchmark's 0 s: the schedule's 0 s of every inference stand-in (they step together, on the judges'
+            // 1-s window boundaries), once every one of them serves
+            long t0 = System.nanoTime();
+            StandIns.writeOrigin(origin, Clock.systemUTC().millis());
             List<Judge> judges = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 judges.add(new Judge(new ScrapeSensor("infer" + i, 1, metrics(ports[i]), METRIC, Duration.ofMillis(800))));
@@ -113,6 +129,11 @@ final class BurstBench {
                 p99s.sort(null);
                 slo = Double.isNaN(slo) ? sloFactor * p99s.get(p99s.size() / 2) : slo;
                 meanOverP99 = ratio;
+                if (!(slo > 0) || !(meanOverP99 > 0)) {
+                    throw new Refused(String.format(Locale.ROOT, "the calibration found no 1-s latency window with requests "
+                            + "between %.0f and %.0f s on some inference stand-in, so there is no SLO to judge by; logs and "
+                            + "traces in %s", t.calibrate() / 2, t.calibrate() + 1, dir));
+                }
             }
             calibration[0] = slo;
             calibration[1] = meanOverP99;
@@ -126,8 +147,8 @@ final class BurstBench {
                 changes[i] = new AtomicInteger();
                 AtomicInteger count = changes[i];
                 Scenario sc = scenarios.get(i);
-                GpuController c = new GpuController(i, sc.laws(PERIOD, meanOverP99, Clock.systemUTC().instant()),
-                        new DutyCycler(guard, PERIOD), new LauncherShareChanger(Duration.ofSeconds(60)),
+                GpuController c = new GpuController(i, sc.laws(period, meanOverP99, Clock.systemUTC().instant()),
+                        new DutyCycler(guard, period), new LauncherShareChanger(Duration.ofSeconds(60)),
                         Executors.newSingleThreadExecutor(r -> {
                             Thread th = new Thread(r, "bench-share-" + sc.kind());
                             th.setDaemon(true);
@@ -146,7 +167,7 @@ final class BurstBench {
                         if (c.share() != before) {
                             count.incrementAndGet();
                         }
-                    }, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+                    }, 0, period.toNanos(), TimeUnit.NANOSECONDS);
                 }
             }
             controllers.addAll(started);
@@ -158,7 +179,7 @@ final class BurstBench {
             for (int i = 0; i < n; i++) {
                 Judge j = judges.get(i);
                 results.add(new Result(scenarios.get(i), j.violationPercent(slo, t.calibrate() + 1, t.end() + 1),
-                        j.recoveryPeriods(slo, t.step(), PERIOD.toSeconds()), procs.iterations(i) - startIterations[i],
+                        j.recoveryPeriods(slo, t.step(), t.period()), procs.iterations(i) - startIterations[i],
                         changes[i].get()));
                 writeTrace(i, scenarios.get(i), j);
             }
@@ -175,6 +196,34 @@ final class BurstBench {
                     w.duty(), w.share()));
         }
         Files.writeString(dir.resolve("windows" + gpu + ".txt"), b.toString());
+    }
+
+    /**
+     * Waits until every inference stand-in has reported at least one latency (a JVM, and on a real GPU a CUDA context
+     * and the kernel's calibration, take a while), at most {@code warmup} seconds; refuses to go on otherwise.
+     */
+    private void awaitLatencies(StandIns procs, int[] ports) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + (long) (t.warmup() * 1e9);
+        for (int i = 0; i < ports.length; i++) {
+            try (ScrapeSensor probe = new ScrapeSensor("infer" + i, 1, metrics(ports[i]), METRIC, Duration.ofMillis(800))) {
+                while (true) {
+                    try {
+                        if (probe.read().hasData()) {
+                            break;
+                        }
+                    } catch (SensorUnavailableException e) {
+                        // not serving yet
+                    }
+                    procs.checkAlive("waiting for inference latencies");
+                    if (System.nanoTime() > deadline) {
+                        throw new Refused(String.format(Locale.ROOT, "inference stand-in %d reported no latency within %.0f s "
+                                + "of its start (--warmup-s), so there is nothing to calibrate or judge; logs in %s", i,
+                                t.warmup(), dir));
+                    }
+                    Thread.sleep(200);
+                }
+            }
+        }
     }
 
     private static URI metrics(int port) {

@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "burst", mixinStandardHelpOptions = true,
         description = "Node controller under a 2x inference burst on the emulated GPU: no control, paper inner, MPS alone, ours.")
 public final class BurstControlCommand implements Callable<Integer> {
+    private static final List<String> SCENARIOS = List.of("none", "paper", "mps", "ours");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -48,6 +50,18 @@ public final class BurstControlCommand implements Callable<Integer> {
             + "(to compare runs on a noisy machine, where a CPU storm during calibration inflates the SLO)")
     Double sloMs;
 
+    @Option(names = "--period-ms", description = "inner control period of every scenario's loop, ms, 100..1000 (default: "
+            + "${DEFAULT-VALUE}; noded's controller.inner_period_ms)")
+    long periodMs = 1000;
+
+    @Option(names = "--warmup-s", description = "longest wait for every inference stand-in to report latencies before the "
+            + "timeline's 0 s (a real GPU: JVM, CUDA context, kernel calibration) (default: ${DEFAULT-VALUE})")
+    double warmupS = 300;
+
+    @Option(names = "--scenarios", split = ",", description = "batch 1's scenarios, of none, paper, mps, ours (default: "
+            + "${DEFAULT-VALUE}); the last three lines need ours")
+    List<String> scenarioNames = List.of("none", "paper", "mps", "ours");
+
     @Option(names = "--dir", description = "work directory for logs and traces (default: a new temp dir)")
     Path dir;
 
@@ -63,19 +77,35 @@ public final class BurstControlCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (!(rate > 0) || !(sloFactor >= 1) || !(calibrate >= 5) || !(step > calibrate) || !(burst > 0) || !(end > step + burst)
                 || (sloMs != null && !(sloMs > 0 && sloMs < 1e6)) || statics.isEmpty() || statics.size() > 4 || statics.stream().anyMatch(d -> !(d > 0 && d < 1))
-                || parallel < 1 || parallel > 4) {
+                || parallel < 1 || parallel > 4 || periodMs < 100 || periodMs > 1000 || !(warmupS >= 1)
+                || scenarioNames.isEmpty() || !SCENARIOS.containsAll(scenarioNames)) {
             spec.commandLine().getErr().println("gpucolo bench burst: need rate > 0, slo-factor >= 1, slo-ms > 0, calibrate >= 5, "
-                    + "calibrate < step, step + burst < end, 1..4 static duties in (0, 1), parallel 1..4");
+                    + "calibrate < step, step + burst < end, 1..4 static duties in (0, 1), parallel 1..4, period-ms 100..1000, "
+                    + "warmup-s >= 1, scenarios among " + String.join(",", SCENARIOS));
             return 2;
         }
+        try {
+            return run(out);
+        } catch (BurstBench.Refused e) {
+            spec.commandLine().getErr().println("gpucolo bench burst: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int run(PrintWriter out) throws Exception {
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("gpucolo-burst-");
         out.printf(Locale.ROOT, "burst: base %.0f req/s, doubled at %.0f s for %.0f s; work dir %s%n", rate, step, burst, work);
         out.flush();
-        BurstBench.Timeline tl = new BurstBench.Timeline(calibrate, step, burst, end, rate);
+        BurstBench.Timeline tl = new BurstBench.Timeline(calibrate, step, burst, end, rate, periodMs / 1000.0, warmupS);
         double[] cal = new double[2];
         cal[0] = sloMs == null ? Double.NaN : sloMs;
-        List<BurstBench.Result> main = runAll(work, "batch1", tl, out, cal,
-                List.of(Scenario.none(), Scenario.paperInner(), Scenario.mpsOnly(), Scenario.ours()));
+        List<Scenario> first = SCENARIOS.stream().filter(scenarioNames::contains).map(n -> switch (n) {
+            case "none" -> Scenario.none();
+            case "paper" -> Scenario.paperInner();
+            case "mps" -> Scenario.mpsOnly();
+            default -> Scenario.ours();
+        }).toList();
+        List<BurstBench.Result> main = runAll(work, "batch1", tl, out, cal, first);
         List<BurstBench.Result> fixed = runAll(work, "batch2", tl, out, cal, statics.stream().map(Scenario::fixed).toList());
         for (BurstBench.Result r : main) {
             print(out, r);
@@ -87,7 +117,12 @@ public final class BurstControlCommand implements Callable<Integer> {
                 best = r;
             }
         }
-        BurstBench.Result ours = main.get(3);
+        BurstBench.Result ours = main.stream().filter(r -> r.scenario().kind() == Scenario.Kind.OURS).findFirst().orElse(null);
+        if (ours == null) {
+            out.println("ours was not run (--scenarios): no burst figures");
+            out.flush();
+            return 0;
+        }
         out.println(best == null ? "no static split met the SLO (<= 1% violation windows); comparing with the lowest duty"
                 : "best static split meeting the SLO: " + best.scenario().name());
         if (best == null) {

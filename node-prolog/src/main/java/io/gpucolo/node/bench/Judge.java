@@ -15,6 +15,8 @@ final class Judge {
     record Window(double second, double p99Ms, double meanMs, long count, double duty, int share) {
     }
 
+    /** The length of the judge's windows, seconds. */
+    static final double WINDOW_S = 1;
     /** Windows in a row under the SLO after the step that end its transient. */
     static final int SETTLED = 5;
     private final ScrapeSensor sensor;
@@ -54,7 +56,8 @@ final class Judge {
 
     /**
      * Inner periods from the step until p99 is back under the SLO: 0 when no window of the step's transient violates;
-     * otherwise the number of windows from the step to the end of the first violation run. The transient is the 15 s
+     * otherwise the time from the step to the end of the first violation run (the start of the next good window), in
+     * inner periods of {@code periodS} seconds (at a 1-s period, the number of violating windows). The transient is the 15 s
      * after the step, and it is over early once {@link #SETTLED} windows in a row after the step met the SLO: a
      * violation after that is not the step's (it counts in the violation windows, like any other). Applied alike to
      * every scenario.
@@ -73,7 +76,8 @@ final class Judge {
                 }
                 firstBad = w.second();
             } else if (!bad && firstBad != null) {
-                return (int) Math.round((w.second() - periodS - step) / periodS);
+                // the good window starts WINDOW_S before its second: p99 was back under the SLO from then on
+                return (int) Math.round((w.second() - WINDOW_S - step) / periodS);
             }
             goodRun = bad ? 0 : goodRun + 1;
         }

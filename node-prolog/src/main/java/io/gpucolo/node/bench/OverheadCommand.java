@@ -71,7 +71,9 @@ public final class OverheadCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("gpucolo-overhead-");
         Path schedule = Files.writeString(dir.resolve("schedule"), "0 150\n");
         try (StandIns procs = new StandIns(dir, 1)) {
-            int port = procs.inference(0, schedule, java.time.Clock.systemUTC().millis(), 3600);
+            Path origin = dir.resolve("origin");
+            StandIns.writeOrigin(origin, java.time.Clock.systemUTC().millis());
+            int port = procs.inference(0, schedule, origin, 3600);
             long train = procs.plainTraining(0);
             double[] cpu = nodedCpu(launcher, dir, port, train, out);
             double perGpu = 100 * Math.max(0, cpu[1] - cpu[0]) / seconds;

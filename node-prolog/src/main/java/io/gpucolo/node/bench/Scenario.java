@@ -32,7 +32,7 @@ record Scenario(String name, boolean controlled, double staticDuty, Kind kind) {
     }
 
     static Scenario ours() {
-        return new Scenario("ours (1 s p99 RLS inner + feed-forward + outer)", true, 1, Kind.OURS);
+        return new Scenario("ours (p99 RLS inner + feed-forward + outer)", true, 1, Kind.OURS);
     }
 
     static Scenario fixed(double duty) {

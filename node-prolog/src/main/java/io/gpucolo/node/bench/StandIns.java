@@ -4,6 +4,7 @@ import io.gpucolo.node.actuator.RaisedPriority;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,12 +65,13 @@ final class StandIns implements AutoCloseable {
 
     /**
      * Starts an inference stand-in on {@code gpu} following {@code schedule}, whose 0 s is the wall-clock instant
-     * {@code originMs} (so every stand-in of a batch steps at the same instant); returns its metrics port.
+     * (epoch ms) written into {@code origin} (the same file for every stand-in of a batch, so they step together; until
+     * it is written the first step's rate holds); returns its metrics port.
      */
-    int inference(int gpu, Path schedule, long originMs, double durationS) throws IOException, InterruptedException {
+    int inference(int gpu, Path schedule, Path origin, double durationS) throws IOException, InterruptedException {
         Path portFile = dir.resolve("infer" + gpu + ".port");
         start("infer" + gpu, Map.of("CUDA_VISIBLE_DEVICES", Integer.toString(gpu)), "io.gpucolo.node.emu.EmuMain",
-                "emu-infer", "--schedule", schedule.toString(), "--schedule-origin-ms", Long.toString(originMs),
+                "emu-infer", "--schedule", schedule.toString(), "--schedule-origin-file", origin.toString(),
                 "--port-file", portFile.toString(),
                 "--duration-s", Double.toString(durationS), "--seed", Integer.toString(gpu + 1));
         await(portFile, "inference metrics port file");
@@ -116,17 +118,28 @@ final class StandIns implements AutoCloseable {
         return 0;
     }
 
+    /** Writes the schedules' origin: the wall-clock instant {@code epochMs}, atomically (a reader never sees half). */
+    static void writeOrigin(Path origin, long epochMs) throws IOException {
+        Path tmp = origin.resolveSibling(origin.getFileName() + ".tmp");
+        Files.writeString(tmp, epochMs + "\n");
+        Files.move(tmp, origin, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Throws, naming the work directory, when a stand-in started here has exited ({@code what}: what was awaited). */
+    void checkAlive(String what) throws IOException {
+        for (Process p : started) {
+            if (!p.isAlive()) {
+                throw new IOException(what + ": a stand-in exited with " + p.exitValue() + " (logs in " + dir + ")");
+            }
+        }
+    }
+
     private void await(Path file, String what) throws IOException, InterruptedException {
         for (int i = 0; i < 600; i++) {
             if (Files.exists(file) && Files.size(file) >= 0) {
                 return;
             }
-            for (Process p : started) {
-                if (!p.isAlive()) {
-                    throw new IOException(what + " never appeared: a stand-in exited with " + p.exitValue()
-                            + " (logs in " + dir + ")");
-                }
-            }
+            checkAlive(what + " never appeared");
             Thread.sleep(100);
         }
         throw new IOException(what + " " + file + " did not appear within 60 s (logs in " + dir + ")");

@@ -48,6 +48,11 @@ public final class EmuInferCommand implements Callable<Integer> {
             + "several servers step together; before it the first step's rate holds (default: this server's start)")
     Long scheduleOriginMs;
 
+    @Option(names = "--schedule-origin-file", description = "file that will hold the wall-clock instant (epoch ms) of the "
+            + "schedule's 0 s, written by whoever starts several servers once they all serve; until it appears, the first "
+            + "step's rate holds (overrides --schedule-origin-ms)")
+    Path scheduleOriginFile;
+
     @Option(names = "--max-batch", description = "largest batch (default: ${DEFAULT-VALUE})")
     int maxBatch = 8;
 
@@ -97,8 +102,8 @@ public final class EmuInferCommand implements Callable<Integer> {
         org.HdrHistogram.Histogram summary = new org.HdrHistogram.Histogram(3_600_000_000L, 3);
         LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
         long startNs = System.nanoTime();
-        long scheduleStartNs = scheduleOriginMs == null ? startNs
-                : startNs + (scheduleOriginMs - System.currentTimeMillis()) * 1_000_000L;
+        long scheduleStartNs = scheduleOriginFile != null ? Long.MAX_VALUE : scheduleOriginMs == null ? startNs
+                : originNs(scheduleOriginMs);
         try (StandIn.Context ctx = StandIn.open(System.getenv(), ClientKind.INFER, model, maxBatch, memoryMiB);
              HTTPServer http = HTTPServer.builder().inetAddress(InetAddress.getLoopbackAddress()).port(metricsPort)
                      .registry(registry).buildAndStart()) {
@@ -165,12 +170,36 @@ public final class EmuInferCommand implements Callable<Integer> {
         }
     }
 
+    /** The {@code System.nanoTime()} of the wall-clock instant {@code epochMs}. */
+    private static long originNs(long epochMs) {
+        return System.nanoTime() + (epochMs - System.currentTimeMillis()) * 1_000_000L;
+    }
+
+    /**
+     * The schedule's 0 s from {@link #scheduleOriginFile} once it holds an epoch-ms number (looked at most every
+     * 10 ms); {@code Long.MAX_VALUE} (the first step's rate holds) until then.
+     */
+    private long originFromFile() {
+        try {
+            String s = java.nio.file.Files.readString(scheduleOriginFile).strip();
+            return s.isEmpty() ? Long.MAX_VALUE : originNs(Long.parseLong(s));
+        } catch (java.io.IOException | NumberFormatException e) {
+            return Long.MAX_VALUE;    // not written yet (or half-written): look again later
+        }
+    }
+
     /** Poisson arrivals at the schedule's current rate; a rate of 0 idles in 10 ms steps. */
-    private void arrive(LoadSchedule load, LinkedBlockingQueue<Request> queue, long scheduleStartNs) {
+    private void arrive(LoadSchedule load, LinkedBlockingQueue<Request> queue, long origin) {
         RandomGenerator rnd = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
         long next = System.nanoTime();
+        long scheduleStartNs = origin;
+        long lookedNs = next - 20_000_000L;
         while (true) {
-            double t = Math.max(0, (next - scheduleStartNs) / 1e9);
+            if (scheduleStartNs == Long.MAX_VALUE && scheduleOriginFile != null && next - lookedNs >= 10_000_000L) {
+                lookedNs = next;
+                scheduleStartNs = originFromFile();
+            }
+            double t = scheduleStartNs == Long.MAX_VALUE ? 0 : Math.max(0, (next - scheduleStartNs) / 1e9);
             double r = load.rateAt(t);
             if (r <= 0) {
                 next += 10_000_000L;
