@@ -47,6 +47,9 @@ public final class Admitd implements AutoCloseable {
                           DecisionJournal.Sync journalSync, long journalCompactBytes, Path socket) {
     }
 
+    /** Scratch requests run through the whole request path after start ({@link WarmUp}). */
+    static final int WARM_UP_REQUESTS = 4000;
+
     private final HookServer server;
     private final Periodic periodic;
     private final DecisionJournal journal;
@@ -76,7 +79,8 @@ public final class Admitd implements AutoCloseable {
         LOG.info("journal " + o.journal() + ": " + journal.replayed().size() + " events replayed, " + restored
                 + " decisions followed again");
         InstantSource clock = InstantSource.system();
-        Desk desk = new Desk(setup::get, state, journal, book, clock);
+        PathTimes times = new PathTimes();
+        Desk desk = new Desk(setup::get, state, journal, book, clock, times);
         Reconciler reconciler = new Reconciler(state, book, desk, clock);
         Repacker repacker = new Repacker(book, desk, reconciler, slurm, state);
         Evictor evictor = new Evictor(state, book, desk, setup::get, audit, slurm, clock);
@@ -89,9 +93,12 @@ public final class Admitd implements AutoCloseable {
             case "ping" -> new Reply("ok", Map.of("decisions", Integer.toString(book.size())));
             case "status" -> status.reply();
             default -> desk.decide(r);
-        });
-        status.serviceTimes(server::serviceTimes);
+        }, times);
+        status.times(times, journal::forceTimes);
         HookSettings.write(o.hookConf(), HookSettings.render(setup.get().policy(), server.port(), o.socket(), o.secretFile(), gpus, peers.allowed()));
+        Thread warm = new Thread(() -> WarmUp.run(setup::get, state.cluster(), WARM_UP_REQUESTS), "admitd-warmup");
+        warm.setDaemon(true);                             // serving already: the first requests are only slower
+        warm.start();
         Periodic periodic = new Periodic("admitd");
         Duration reconcile = o.reconcileOverride() != null ? o.reconcileOverride() : a.reconcilePeriod();
         periodic.every("reconcile", reconcile, () -> {

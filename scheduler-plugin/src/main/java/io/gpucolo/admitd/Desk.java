@@ -38,8 +38,20 @@ final class Desk {
     private final DecisionJournal journal;
     private final Book book;
     private final InstantSource clock;
+    private final PathTimes times;
 
-    Desk(Supplier<Setup> setup, ClusterState state, DecisionJournal journal, Book book, InstantSource clock) {
+    private final Logger log;
+
+    Desk(Supplier<Setup> setup, ClusterState state, DecisionJournal journal, Book book, InstantSource clock,
+         PathTimes times) {
+        this(setup, state, journal, book, clock, times, LOG);
+    }
+
+    /** @param log where decisions are logged ({@link WarmUp}'s scratch desk logs into nothing) */
+    Desk(Supplier<Setup> setup, ClusterState state, DecisionJournal journal, Book book, InstantSource clock,
+         PathTimes times, Logger log) {
+        this.log = log;
+        this.times = times;
         this.setup = setup;
         this.state = state;
         this.journal = journal;
@@ -48,7 +60,15 @@ final class Desk {
     }
 
     /** Decides a {@code train} or {@code service} request. Never throws: failures become error replies. */
-    synchronized Reply decide(Request r) {
+    Reply decide(Request r) {
+        long t0 = System.nanoTime();
+        synchronized (this) {
+            times.record(PathTimes.Stage.LOCK, (System.nanoTime() - t0) / 1000);
+            return decideLocked(r);
+        }
+    }
+
+    private Reply decideLocked(Request r) {
         String id = "d" + journal.nextSeq();
         try {
             Setup s = setup.get();
@@ -96,7 +116,7 @@ final class Desk {
             Reply reply = Verdicts.of(id, d, o.sharePercent(), o.memoryMiB(), r.field("held").orElse("").equals("1"));
             if (d instanceof Decision.Admit a) {
                 book.put(new Tracked(id, "train", req, "", Optional.of(a.placement().gpu()), clock.instant(), Optional.empty()));
-                LOG.info(() -> "decision " + id + ": admit " + user + " on " + a.placement().gpu());
+                log.info(() -> "decision " + id + ": admit " + user + " on " + a.placement().gpu());
                 return reply;
             }
             String reason = d instanceof Decision.Defer df ? df.reason() : ((Decision.Reject) d).reason();
@@ -170,11 +190,11 @@ final class Desk {
         rec.put("reason", reason);
         reply.field("msg").ifPresent(m -> rec.put("msg", m));
         try {
-            journal.append(rec);
+            append(rec);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        LOG.info(() -> "decision " + rec.get("id") + ": " + reply.verdict() + " (" + reason + ")");
+        log.info(() -> "decision " + rec.get("id") + ": " + reply.verdict() + " (" + reason + ")");
         return reply;
     }
 
@@ -209,12 +229,20 @@ final class Desk {
             event.put("granted", Integer.toString(p.mpsPercent()));
             event.put("mem_limit", Long.toString(p.memoryLimitMiB()));
             try {
-                journal.append(event);
+                append(event);
                 return Status.success();
             } catch (IOException e) {
                 return Status.error("journal", "cannot persist the decision: " + e.getMessage());
             }
         };
+    }
+
+    /** A journal append on the decision path, timed ({@link PathTimes.Stage#JOURNAL}). */
+    private JournalEntry append(Map<String, String> event) throws IOException {
+        long t0 = System.nanoTime();
+        JournalEntry e = journal.append(event);
+        times.journal(System.nanoTime() - t0);
+        return e;
     }
 
     /** Takes back a re-pack Slurm refused: the job stays deferred. */
@@ -228,5 +256,10 @@ final class Desk {
     /** Appends any other durable event (bind, release, end) under the same lock as decisions. */
     synchronized JournalEntry note(Map<String, String> fields) throws IOException {
         return journal.append(fields);
+    }
+
+    /** Appends several such events with one disk flush (a reconcile's binds and ends), under the same lock. */
+    synchronized void noteAll(java.util.List<Map<String, String>> events) throws IOException {
+        journal.appendAll(events);
     }
 }

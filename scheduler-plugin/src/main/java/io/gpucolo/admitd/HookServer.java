@@ -39,17 +39,23 @@ final class HookServer implements AutoCloseable {
     private final ThreadPoolExecutor pool;
     private final Thread acceptor;
     private final UnixListener unix;
-    /** Time from accepting a connection to the reply written, microseconds (every request). */
-    private final org.HdrHistogram.Histogram serviceMicros = new org.HdrHistogram.Histogram(3);
+    /** Where each request's time goes (accept to reply written, stage by stage). */
+    private final PathTimes times;
 
     HookServer(InetAddress address, int port, String secret, PeerCheck peers, Function<Request, Reply> handler)
             throws IOException {
-        this(address, port, null, secret, peers, handler);
+        this(address, port, null, secret, peers, handler, new PathTimes());
     }
 
     /** @param unixSocket also listen on this Unix socket (peers checked with SO_PEERCRED), or null */
     HookServer(InetAddress address, int port, java.nio.file.Path unixSocket, String secret, PeerCheck peers,
                Function<Request, Reply> handler) throws IOException {
+        this(address, port, unixSocket, secret, peers, handler, new PathTimes());
+    }
+
+    /** @param times where each request's stage times are recorded */
+    HookServer(InetAddress address, int port, java.nio.file.Path unixSocket, String secret, PeerCheck peers,
+               Function<Request, Reply> handler, PathTimes times) throws IOException {
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("admitd listens on loopback only, not " + address);
         }
@@ -59,6 +65,7 @@ final class HookServer implements AutoCloseable {
         this.secret = secret;
         this.handler = handler;
         this.peers = peers;
+        this.times = times;
         this.pool = new ThreadPoolExecutor(4, 4, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), r -> {
             Thread t = new Thread(r, "admitd-conn");
             t.setDaemon(true);
@@ -78,13 +85,14 @@ final class HookServer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                long accepted = System.nanoTime();
                 if (!s.getInetAddress().isLoopbackAddress()) {
                     LOG.warning("dropped connection from non-loopback peer " + s.getInetAddress());
                     s.close();
                     continue;
                 }
                 try {
-                    pool.execute(() -> serve(s));
+                    pool.execute(() -> serve(s, accepted));
                 } catch (RejectedExecutionException e) {
                     LOG.warning("too many connections; dropped one from port " + s.getPort());
                     s.close();
@@ -97,20 +105,16 @@ final class HookServer implements AutoCloseable {
         }
     }
 
-    /** A copy of the service-time histogram (microseconds), for {@code status}. */
-    synchronized org.HdrHistogram.Histogram serviceTimes() {
-        return serviceMicros.copy();
+    /** The stage times of every request served (microseconds), for {@code status}. */
+    PathTimes times() {
+        return times;
     }
 
-    private synchronized void recordService(long nanos) {
-        serviceMicros.recordValue(Math.max(1, nanos / 1000));
-    }
-
-    private void serve(Socket s) {
+    private void serve(Socket s, long accepted) {
         try (s) {
             s.setSoTimeout(READ_TIMEOUT_MS);
             s.setTcpNoDelay(true);
-            serve(s.getInputStream(), s.getOutputStream(), "port " + s.getPort(), () -> peers.refusal(s));
+            serve(s.getInputStream(), s.getOutputStream(), "port " + s.getPort(), () -> peers.refusal(s), accepted);
         } catch (IOException e) {
             LOG.fine(() -> "connection ended early: " + e.getMessage());
         }
@@ -120,18 +124,33 @@ final class HookServer implements AutoCloseable {
      * One exchange: reads the request line, checks the peer, answers. {@code refusal} runs after the read (a
      * refused peer still gets its reply, not a broken pipe).
      */
-    void serve(InputStream in, OutputStream out, String who, java.util.function.Supplier<java.util.Optional<String>> refusal) {
-        long t0 = System.nanoTime();
+    void serve(InputStream in, OutputStream out, String who, java.util.function.Supplier<java.util.Optional<String>> refusal,
+               long accepted) {
+        exchange(in, out, who, refusal, accepted, secret, handler, times);
+    }
+
+    /** The exchange itself, on any streams and handler (also run by {@link WarmUp} on scratch state). */
+    static void exchange(InputStream in, OutputStream out, String who,
+                         java.util.function.Supplier<java.util.Optional<String>> refusal, long accepted, String secret,
+                         Function<Request, Reply> handler, PathTimes times) {
+        long t0 = accepted;
+        long read = t0;
+        long connect = -1;
+        String op = "?";
         try {
             Reply reply;
             try {
                 byte[] line = readLine(in);
+                read = System.nanoTime();
                 java.util.Optional<String> refused = refusal.get();
                 if (refused.isPresent()) {
                     LOG.warning(refused.get());
                     reply = Reply.error(refused.get());
                 } else {
-                    reply = handler.apply(Request.parse(line, secret));
+                    Request r = Request.parse(line, secret);
+                    op = r.op();
+                    connect = connectMicros(r, accepted);
+                    reply = handler.apply(r);
                 }
             } catch (ProtocolException e) {
                 LOG.warning("bad request from " + who + ": " + e.getMessage());
@@ -140,13 +159,35 @@ final class HookServer implements AutoCloseable {
                 LOG.warning("request from " + who + " not complete within " + READ_TIMEOUT_MS + " ms");
                 reply = Reply.error("request not complete within " + READ_TIMEOUT_MS + " ms");
             }
+            long decided = System.nanoTime();
             out.write((reply.encode() + "\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            recordService(System.nanoTime() - t0);
+            long done = System.nanoTime();
+            times.exchange(connect, Math.max(0, read - t0), decided - Math.max(read, t0), done - decided, op);
         } catch (IOException e) {
             LOG.fine(() -> "connection ended early: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "request handling failed", e);
+        }
+    }
+
+    /**
+     * Microseconds from the hook's clock reading before it connected ({@code t=}, epoch seconds) to the accept, or
+     * -1 without one. Both are this machine's wall clock; a step of that clock gives one bad sample, nothing more.
+     */
+    private static long connectMicros(Request r, long acceptedNanos) {
+        java.util.Optional<String> t = r.field("t");
+        if (t.isEmpty()) {
+            return -1;
+        }
+        try {
+            java.time.Instant now = java.time.Instant.now();
+            long nowMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+            long acceptMicros = nowMicros - (System.nanoTime() - acceptedNanos) / 1000;
+            long d = acceptMicros - Math.round(Double.parseDouble(t.get()) * 1e6);
+            return d >= 0 ? d : -1;
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 

@@ -8,6 +8,7 @@ import io.gpucolo.admitd.slurm.SlurmJob;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,22 +71,28 @@ final class Reconciler {
             }
         }
         lastSeen = Map.copyOf(byJob);
+        List<Tracked> bound = new ArrayList<>();
+        List<Map<String, String>> events = new ArrayList<>();
         for (Map.Entry<String, SlurmJob> e : anyByDecision.entrySet()) {
             Optional<Tracked> t = book.get(e.getKey());
             if (t.isPresent() && t.get().jobId().isEmpty()) {
-                desk.note(Map.of("kind", "bind", "id", e.getKey(), "job", e.getValue().jobId(),
+                events.add(Map.of("kind", "bind", "id", e.getKey(), "job", e.getValue().jobId(),
                         "at", Long.toString(clock.millis())));
-                book.put(t.get().bound(e.getValue().jobId()));
+                bound.add(t.get().bound(e.getValue().jobId()));
             }
         }
+        desk.noteAll(events);                             // one disk flush for the whole pass, then the book
+        bound.forEach(book::put);
+        events.clear();
         for (Tracked t : book.all()) {
             boolean live = liveByDecision.containsKey(t.id());
             if (t.jobId().isPresent() && !live) {
-                forget(t, "end", "job " + t.jobId().get() + " ended");
+                events.add(forget(t, "end", "job " + t.jobId().get() + " ended"));
             } else if (t.jobId().isEmpty() && !live && t.at().plus(LOST_AFTER).isBefore(clock.instant())) {
-                forget(t, "lost", "no Slurm job carries this decision after " + LOST_AFTER.toSeconds() + " s");
+                events.add(forget(t, "lost", "no Slurm job carries this decision after " + LOST_AFTER.toSeconds() + " s"));
             }
         }
+        desk.noteAll(events);
         for (GpuState g : state.gpus()) {
             for (Guest x : g.guests()) {
                 if (x.jobId().startsWith("whole") && !whole.containsKey(x.jobId())) {
@@ -104,7 +111,8 @@ final class Reconciler {
         });
     }
 
-    private void forget(Tracked t, String kind, String why) throws IOException {
+    /** Drops a decision from the state and the book; returns its journal event (appended by the caller). */
+    private Map<String, String> forget(Tracked t, String kind, String why) {
         if (t.kind().equals("service")) {
             state.removeService(t.id());
         } else {
@@ -117,8 +125,8 @@ final class Reconciler {
         t.jobId().ifPresent(j -> ev.put("job", j));
         ev.put("reason", why);
         ev.put("at", Long.toString(clock.millis()));
-        desk.note(ev);
         LOG.info(() -> "decision " + t.id() + ": " + why);
+        return ev;
     }
 
     private static List<GpuId> gpus(String adminComment, String jobId) {

@@ -18,10 +18,13 @@ final class StatusView {
     private final ClusterState state;
     private final Book book;
     private final Supplier<Setup> setup;
-    private volatile Supplier<org.HdrHistogram.Histogram> serviceTimes = () -> new org.HdrHistogram.Histogram(3);
+    private volatile PathTimes times = new PathTimes();
+    private volatile Supplier<org.HdrHistogram.Histogram> fsyncTimes = () -> new org.HdrHistogram.Histogram(3);
 
-    void serviceTimes(Supplier<org.HdrHistogram.Histogram> source) {
-        serviceTimes = source;
+    /** Where the request stage times and the journal's force times come from. */
+    void times(PathTimes requests, Supplier<org.HdrHistogram.Histogram> fsync) {
+        times = requests;
+        fsyncTimes = fsync;
     }
 
     StatusView(ClusterState state, Book book, Supplier<Setup> setup) {
@@ -36,10 +39,16 @@ final class StatusView {
         f.put("policy", s.source() + " (" + s.admission().policy().name() + ")");
         f.put("following", Integer.toString(book.size()));
         f.put("held", Long.toString(book.all().stream().filter(t -> t.kind().equals("defer")).count()));
-        org.HdrHistogram.Histogram h = serviceTimes.get();
+        org.HdrHistogram.Histogram h = times.copy(PathTimes.Stage.SERVICE);
         f.put("requests", Long.toString(h.getTotalCount()));
         f.put("service_p50_ms", String.format(java.util.Locale.ROOT, "%.3f", h.getValueAtPercentile(50) / 1000.0));
         f.put("service_p99_ms", String.format(java.util.Locale.ROOT, "%.3f", h.getValueAtPercentile(99) / 1000.0));
+        f.put("stages_p50_ms", times.at(50));
+        f.put("stages_p99_ms", times.at(99));
+        org.HdrHistogram.Histogram fs = fsyncTimes.get();
+        f.put("journal_fsyncs", Long.toString(fs.getTotalCount()));
+        f.put("journal_fsync_p50_p99_max_ms", String.format(java.util.Locale.ROOT, "%.3f,%.3f,%.3f",
+                fs.getValueAtPercentile(50) / 1000.0, fs.getValueAtPercentile(99) / 1000.0, fs.getMaxValue() / 1000.0));
         int i = 0;
         for (GpuState g : state.gpus()) {
             f.put("gpu" + i++, line(g, s));

@@ -34,7 +34,8 @@ final class UnixListener implements AutoCloseable {
 
     /** The exchange {@link HookServer} runs for each connection. */
     interface Exchange {
-        void serve(java.io.InputStream in, java.io.OutputStream out, String who, Supplier<Optional<String>> refusal);
+        void serve(java.io.InputStream in, java.io.OutputStream out, String who, Supplier<Optional<String>> refusal,
+                   long acceptedNanos);
     }
 
     private final Path path;
@@ -73,13 +74,14 @@ final class UnixListener implements AutoCloseable {
         while (server.isOpen()) {
             try {
                 SocketChannel ch = server.accept();
+                long accepted = System.nanoTime();
                 Optional<String> refused = refusal(ch, peers);
                 if (refused.isEmpty()) {
-                    serve(ch, exchange, () -> Optional.empty());          // the controller: no thread hand-off
+                    serve(ch, exchange, () -> Optional.empty(), accepted);          // the controller: no thread hand-off
                     continue;
                 }
                 try {
-                    pool.execute(() -> serve(ch, exchange, () -> refused));   // read, then refuse, off this thread
+                    pool.execute(() -> serve(ch, exchange, () -> refused, accepted));   // read, then refuse, off this thread
                 } catch (RejectedExecutionException e) {
                     LOG.warning("too many connections; dropped one on " + path);
                     ch.close();
@@ -92,7 +94,7 @@ final class UnixListener implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel ch, Exchange exchange, Supplier<Optional<String>> refusal) {
+    private void serve(SocketChannel ch, Exchange exchange, Supplier<Optional<String>> refusal, long accepted) {
         ScheduledFuture<?> deadline = timeouts.schedule(() -> {
             try {
                 ch.close();                                       // a peer that never finishes its line
@@ -101,7 +103,7 @@ final class UnixListener implements AutoCloseable {
             }
         }, HookServer.READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         try (ch) {
-            exchange.serve(Channels.newInputStream(ch), Channels.newOutputStream(ch), path.toString(), refusal);
+            exchange.serve(Channels.newInputStream(ch), Channels.newOutputStream(ch), path.toString(), refusal, accepted);
         } catch (IOException e) {
             LOG.fine(() -> "connection ended early: " + e.getMessage());
         } finally {

@@ -61,6 +61,21 @@ class HookServerTest {
     }
 
     @Test
+    void everyExchangeIsTimedStageByStage() throws Exception {
+        HookClient c = new HookClient(server.port(), SECRET, Duration.ofSeconds(2));
+        String before = String.format(java.util.Locale.ROOT, "%.6f", System.currentTimeMillis() / 1000.0);
+        assertEquals("ok", c.ask(new Request("train", Map.of("t", before))).verdict());
+        assertEquals("ok", c.ask(new Request("ping", Map.of())).verdict());      // no hook clock: no connect sample
+        PathTimes t = server.times();
+        assertEquals(2, t.copy(PathTimes.Stage.SERVICE).getTotalCount());
+        assertEquals(2, t.copy(PathTimes.Stage.DECIDE).getTotalCount());
+        assertEquals(1, t.copy(PathTimes.Stage.CONNECT).getTotalCount());
+        assertTrue(t.copy(PathTimes.Stage.CONNECT).getMaxValue() < 2_000_000, "connect within the test's 2 s");
+        assertTrue(t.at(99).matches("connect:[0-9.]+,read:[0-9.]+,lock:[0-9.]+,decide:[0-9.]+,journal:[0-9.]+,"
+                + "reply:[0-9.]+,service:[0-9.]+"), t.at(99));
+    }
+
+    @Test
     void aWrongSecretIsRefused() throws Exception {
         Reply r = new HookClient(server.port(), "not-the-secret-at-all", Duration.ofSeconds(2))
                 .ask(new Request("ping", Map.of()));

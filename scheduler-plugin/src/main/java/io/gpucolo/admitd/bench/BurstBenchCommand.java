@@ -107,7 +107,7 @@ public final class BurstBenchCommand implements Callable<Integer> {
                 }
                 lab.kill9Admitd();
                 out.printf("admitd killed with SIGKILL after %d submissions; restarting%n", done.get());
-                lab.startAdmitd();
+                lab.startAdmitd(false);
                 out.printf("admitd back after %d submissions%n", done.get());
             }
             for (Thread t : users) {

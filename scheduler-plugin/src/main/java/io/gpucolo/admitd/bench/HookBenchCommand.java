@@ -99,10 +99,15 @@ public final class HookBenchCommand implements Callable<Integer> {
             out.printf("  of which admitd round trip (connect, send, reply): p50 %.3f ms  p99 %.3f ms%n", ms(askHist, 50), ms(askHist, 99));
             out.printf("  of which slurm.jobs scan (whole-GPU guard, reused up to 5 s): p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
                     ms(scanHist, 50), ms(scanHist, 99), scanHist.getMaxValue() / 1000.0);
+            if (hookHist.getTotalCount() != jobs || passHist.getTotalCount() != jobs) {
+                out.printf("the two sides did not run as planned (%d gpucolo, %d pass-through samples for %d each): a "
+                        + "hook swap was not picked up by slurmctld; the figures mix the two%n",
+                        hookHist.getTotalCount(), passHist.getTotalCount(), jobs);
+            }
             out.printf("hook p50 added ms: %.3f%n", ms(hookHist, 50) - ms(passHist, 50));
             out.printf("hook p99 added ms: %.3f%n", ms(hookHist, 99) - ms(passHist, 99));
             out.flush();
-            return hookHist.getTotalCount() >= jobs ? 0 : 1;
+            return hookHist.getTotalCount() == jobs && passHist.getTotalCount() == jobs ? 0 : 1;
         }
     }
 
@@ -113,17 +118,27 @@ public final class HookBenchCommand implements Callable<Integer> {
             var r = new io.gpucolo.admitd.protocol.HookClient(c.port(), c.secret(), java.time.Duration.ofSeconds(5))
                     .ask(new io.gpucolo.admitd.protocol.Request("status", java.util.Map.of()));
             return r.field("requests").orElse("?") + " requests, p50 " + r.field("service_p50_ms").orElse("?")
-                    + " ms, p99 " + r.field("service_p99_ms").orElse("?") + " ms";
+                    + " ms, p99 " + r.field("service_p99_ms").orElse("?") + " ms\n  stages p50 ms: "
+                    + r.field("stages_p50_ms").orElse("?") + "\n  stages p99 ms: " + r.field("stages_p99_ms").orElse("?")
+                    + "\n  journal fsyncs: " + r.field("journal_fsyncs").orElse("?") + ", p50/p99/max ms "
+                    + r.field("journal_fsync_p50_p99_max_ms").orElse("?");
         } catch (Exception e) {
             return "unavailable (" + e.getMessage() + ")";
         }
     }
 
-    /** Replaces job_submit.lua with a new mtime; slurmctld reloads it on the next submission. */
+    /**
+     * Replaces job_submit.lua; slurmctld reloads it on the next submission. Slurm reloads only when the file's mtime,
+     * in whole seconds, is above that of the script it loaded ({@code slurm_lua_loadscript}: {@code st_mtime <=
+     * load_time} skips), so the new file gets the later of now and the old mtime plus one second: two swaps within one
+     * second would otherwise leave the old script in place for a whole block.
+     */
     static void install(Path hook, String text) throws java.io.IOException {
         Path tmp = hook.resolveSibling("job_submit.lua.tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.setLastModifiedTime(tmp, FileTime.from(Instant.now()));
+        long now = Instant.now().getEpochSecond();
+        long old = Files.exists(hook) ? Files.getLastModifiedTime(hook).to(java.util.concurrent.TimeUnit.SECONDS) : 0;
+        Files.setLastModifiedTime(tmp, FileTime.from(Math.max(now, old + 1), java.util.concurrent.TimeUnit.SECONDS));
         Files.move(tmp, hook, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 

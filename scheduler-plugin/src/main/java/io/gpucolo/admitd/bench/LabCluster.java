@@ -128,8 +128,17 @@ final class LabCluster implements AutoCloseable {
      * under it ({@code GPUCOLO_LAUNCHER}), else this JVM's java on this classpath (tests).
      */
     void startAdmitd() throws IOException, InterruptedException {
+        startAdmitd(true);
+    }
+
+    /**
+     * @param warm also wait (up to 60 s) until admitd has warmed its request path up (it serves meanwhile, only
+     *             slower): a benchmark of the steady state starts then; a restart under load does not wait
+     */
+    void startAdmitd(boolean warm) throws IOException, InterruptedException {
         Path log = lab.resolve("log/admitd.log");
         int before = listened(log);
+        int warmBefore = count(log, WARMED);
         List<String> cmd = new ArrayList<>();
         String launcher = System.getenv("GPUCOLO_LAUNCHER");
         if (launcher != null && Files.isExecutable(Path.of(launcher))) {
@@ -151,10 +160,21 @@ final class LabCluster implements AutoCloseable {
             Thread.sleep(100);
         }
         Thread.sleep(2500);                           // the hook re-reads its settings every 2 s
+        long warmEnd = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (warm && count(log, WARMED) <= warmBefore && admitd.isAlive() && System.nanoTime() < warmEnd) {
+            Thread.sleep(100);
+        }
     }
 
+    /** The line admitd logs when its warm-up ({@code io.gpucolo.admitd.WarmUp}) is over. */
+    private static final String WARMED = "warm-up of the request path:";
+
     private static int listened(Path log) throws IOException {
-        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8).split("admitd: listening", -1).length - 1 : 0;
+        return count(log, "admitd: listening");
+    }
+
+    private static int count(Path log, String text) throws IOException {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8).split(java.util.regex.Pattern.quote(text), -1).length - 1 : 0;
     }
 
     void kill9Admitd() throws InterruptedException {

@@ -36,6 +36,26 @@ class DecisionJournalTest {
         }
     }
 
+    @Test
+    void aBatchIsReplayedWholeInOrderAndATornBatchKeepsItsWholeLines() throws IOException {
+        Path f = dir.resolve("j");
+        try (DecisionJournal j = DecisionJournal.open(f)) {
+            j.append(Map.of("kind", "decision", "id", "d1"));
+            List<JournalEntry> batch = j.appendAll(List.of(Map.of("kind", "bind", "id", "d1", "job", "41"),
+                    Map.of("kind", "bind", "id", "d2", "job", "42")));
+            assertEquals(List.of(2L, 3L), batch.stream().map(JournalEntry::seq).toList());
+            assertEquals(List.of(), j.appendAll(List.of()));
+            assertEquals(2, j.forceTimes().getTotalCount(), "one fsync for the single append, one for the whole batch");
+        }
+        writeAtDataEnd(f, JournalFile.crc("seq=4 kind=bind id=d3 job=43") + " seq=4 kind=bind id=d3 job=43\n"
+                + "0badc0de seq=5 kind=bi");                  // a batch cut short by a crash: its first line made it
+        try (DecisionJournal j = DecisionJournal.open(f)) {
+            assertEquals(List.of(1L, 2L, 3L, 4L), j.replayed().stream().map(JournalEntry::seq).toList());
+            assertEquals("42", j.replayed().get(2).get("job"));
+            assertEquals(5, j.nextSeq());
+        }
+    }
+
     /** The journal's text: the file up to the first zero byte of its preallocated tail. */
     static String data(Path f) throws IOException {
         String all = Files.readString(f, StandardCharsets.ISO_8859_1);
