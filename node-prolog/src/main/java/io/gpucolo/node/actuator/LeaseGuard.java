@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -25,6 +26,10 @@ import org.slf4j.LoggerFactory;
  *   <li>the target is stopped, and a resume is scheduled on this guard's own timer thread at lease expiry, which also
  *   tells the watchdog the target is resumed.</li>
  * </ol>
+ * The stop signals the target's registered pids from the caller's thread and returns; their descendants are found
+ * and stopped right after on a walker thread (the /proc walk is most of a stop's cost). Signals are {@code kill(2)}
+ * calls ({@link Signaller}), and the timer thread is real-time ({@link Realtime}), so neither a stop nor a lease-end
+ * resume waits for another process, or for a CPU behind the jobs.
  * The grace keeps the watchdog a backstop: with a deadline equal to the lease, its resume (a {@code /bin/kill} process
  * start, milliseconds late on a busy node) raced this guard's and could land inside the next period's stop, cutting
  * it short, and it cost a process start per period.
@@ -39,12 +44,18 @@ public final class LeaseGuard implements AutoCloseable {
     public static final Duration WATCHDOG_GRACE = Duration.ofMillis(250);
     private final Duration maxLease;
     private final ScheduledExecutorService timer;
+    /** Walks /proc for the descendants of a stopped target, off the stop's path. */
+    private final ExecutorService walker;
+    /** Per target key, the count of its stops: a descendant walk applies only to the stop it was started for. */
+    private final Map<String, Long> stops = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
     /** Per signalled target, the pids its last stop stopped (descendants included): what its resume continues. */
     private final Map<String, List<Long>> stoppedPids = new ConcurrentHashMap<>();
     private final Process watchdog;
     private final OutputStream toWatchdog;
     private final Signaller signaller = new Signaller();
+    /** {@code System.nanoTime()} when the last lease-end resume had sent its signals (the actuation benchmark reads it). */
+    private volatile long lastLeaseResume;
 
     /**
      * @param stateFile    the lease state file
@@ -55,7 +66,12 @@ public final class LeaseGuard implements AutoCloseable {
         this.book = new LeaseBook(stateFile);
         this.maxLease = maxLease;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "gpucolo-lease-timer");
+            Thread t = new Thread(Realtime.raised(r), "gpucolo-lease-timer");   // a lease-end resume waits for no one
+            t.setDaemon(true);
+            return t;
+        });
+        this.walker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "gpucolo-lease-walk");
             t.setDaemon(true);
             return t;
         });
@@ -102,14 +118,47 @@ public final class LeaseGuard implements AutoCloseable {
             old.cancel(false);
         }
         if (target instanceof PauseTarget.Pids p) {
-            stoppedPids.put(target.key(), Pauser.stopPids(p, signaller));
+            long stop;
+            synchronized (this) {
+                signaller.signal(p.pids(), true);
+                stoppedPids.put(target.key(), p.pids());
+                stop = stops.merge(target.key(), 1L, Long::sum);
+            }
+            walker.execute(() -> stopDescendants(p, stop));
         } else {
             Pauser.apply(target, true, signaller);
         }
     }
 
+    /**
+     * The rest of a stop, on the walker thread: the target's live descendants (found in /proc, about 0.5 ms for a
+     * JVM's threads) are stopped too, if this stop still holds (not resumed or renewed meanwhile), and recorded with
+     * it, so the lease-end resume continues them.
+     */
+    private void stopDescendants(PauseTarget.Pids p, long stop) {
+        List<Long> all = Pauser.withDescendants(p.pids());
+        synchronized (this) {
+            List<Long> held = stoppedPids.get(p.key());
+            if (held == null || stops.getOrDefault(p.key(), 0L) != stop) {
+                return;
+            }
+            List<Long> more = all.stream().filter(pid -> !held.contains(pid)).toList();
+            if (more.isEmpty()) {
+                return;
+            }
+            try {
+                signaller.signal(more, true);
+                List<Long> both = new ArrayList<>(held);
+                both.addAll(more);
+                stoppedPids.put(p.key(), List.copyOf(both));
+            } catch (IOException e) {
+                LOG.error("stopping the descendants of {} failed: {}", p.key(), e.getMessage());
+            }
+        }
+    }
+
     /** Continues what the target's last stop stopped (no /proc walk: the actuation fast path); true if there was any. */
-    private boolean continueStopped(PauseTarget target) throws IOException {
+    private synchronized boolean continueStopped(PauseTarget target) throws IOException {
         List<Long> pids = stoppedPids.remove(target.key());
         if (pids == null || pids.isEmpty()) {
             return false;
@@ -145,6 +194,11 @@ public final class LeaseGuard implements AutoCloseable {
         return n;
     }
 
+    /** {@code System.nanoTime()} at which the last lease-end resume had sent its signals; 0 before any. */
+    public long lastLeaseResumeNanos() {
+        return lastLeaseResume;
+    }
+
     /** Targets stopped now. */
     public List<String> held() {
         return book.keys();
@@ -161,6 +215,7 @@ public final class LeaseGuard implements AutoCloseable {
             if (!continueStopped(target)) {
                 Pauser.apply(target, false, signaller);
             }
+            lastLeaseResume = System.nanoTime();
             tellWatchdog("resume " + target.key());
         } catch (IOException e) {
             LOG.error("lease expired but resuming {} failed: {}", target.key(), e.getMessage());
@@ -182,6 +237,7 @@ public final class LeaseGuard implements AutoCloseable {
     /** Resumes everything, then ends the watchdog (closing its stdin makes it resume what it holds and exit). */
     @Override
     public void close() {
+        walker.shutdownNow();
         resumeAll();
         timer.shutdownNow();
         signaller.close();

@@ -44,27 +44,6 @@ public final class Pauser {
         }
     }
 
-    /**
-     * Stops processes with the least latency: the target's own pids first (one signal), then their live descendants
-     * found by the /proc walk (a second signal, only when there are any), so the walk is not on the stop's critical
-     * path. Returns every live pid stopped: what the matching resume continues, without a walk (a stopped process
-     * cannot fork).
-     */
-    public static List<Long> stopPids(PauseTarget.Pids target, Signaller signaller) throws IOException {
-        signaller.signal(target.pids(), true);
-        List<Long> all = withDescendants(target.pids());
-        List<Long> more = new ArrayList<>();
-        for (long p : all) {
-            if (!target.pids().contains(p)) {
-                more.add(p);
-            }
-        }
-        if (!more.isEmpty()) {
-            signaller.signal(more, true);
-        }
-        return all;
-    }
-
     private static void apply(PauseTarget target, boolean stop) throws IOException {
         if (target instanceof PauseTarget.Pids p) {
             killAll(withDescendants(p.pids()), stop ? "-STOP" : "-CONT");

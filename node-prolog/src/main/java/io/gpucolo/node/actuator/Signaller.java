@@ -13,12 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends SIGSTOP/SIGCONT without a process start per signal: a long-lived coprocess ({@code /usr/bin/perl}, part of
- * every Debian/Ubuntu base system as perl-base) runs a fixed script that reads lines {@code SIGNAME PID...} and
- * calls {@code kill(2)}, answering with the count signalled. No shell, no string built from input: the script is a
- * constant, pids are written as numbers and the script accepts only digits. About 0.1 ms per signal instead of a few
- * ms for starting {@code /bin/kill}. Under root it runs at nice -10 (it only calls kill(2)), so that a stop waits less for
- * a CPU on a busy node. When perl is absent or the coprocess dies, it falls back to {@code /bin/kill}.
+ * Sends SIGSTOP/SIGCONT without a process start per signal. First choice: {@code kill(2)} straight from the calling
+ * thread ({@link NativeKill}, JNA): microseconds, and no other process has to get a CPU before the signal leaves.
+ * Where that cannot load: a long-lived coprocess ({@code /usr/bin/perl}, part of every Debian/Ubuntu base system as
+ * perl-base) running a fixed script that reads lines {@code SIGNAME PID...} and calls {@code kill(2)}, answering with
+ * the count signalled. No shell, no string built from input: the script is a constant, pids are written as numbers
+ * and the script accepts only digits. About 0.1 ms per signal instead of a few ms for starting {@code /bin/kill}, but
+ * two wake-ups per signal (the coprocess's, then the caller's) that wait for a CPU on a busy node; under root it runs
+ * at nice -10. When perl is absent or the coprocess dies, it falls back to {@code /bin/kill}.
  * Thread-safe.
  */
 public final class Signaller implements AutoCloseable {
@@ -32,7 +34,7 @@ public final class Signaller implements AutoCloseable {
     private BufferedReader out;
 
     public Signaller() {
-        if (Files.isExecutable(PERL)) {
+        if (!NativeKill.available() && Files.isExecutable(PERL)) {
             try {
                 List<String> cmd = new ArrayList<>(RaisedPriority.prefix());   // ahead of the jobs: stop latency
                 cmd.addAll(List.of(PERL.toString(), "-e", SCRIPT));
@@ -47,7 +49,15 @@ public final class Signaller implements AutoCloseable {
     }
 
     /** Sends SIGSTOP ({@code stop}) or SIGCONT to every pid. */
-    public synchronized void signal(List<Long> pids, boolean stop) throws IOException {
+    public void signal(List<Long> pids, boolean stop) throws IOException {
+        if (NativeKill.available()) {
+            NativeKill.signal(pids, stop);
+            return;
+        }
+        viaCoprocess(pids, stop);
+    }
+
+    private synchronized void viaCoprocess(List<Long> pids, boolean stop) throws IOException {
         if (perl != null && perl.isAlive()) {
             StringBuilder line = new StringBuilder(stop ? "STOP" : "CONT");
             for (long p : pids) {

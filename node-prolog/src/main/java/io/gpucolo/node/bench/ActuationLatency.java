@@ -16,10 +16,11 @@ import org.HdrHistogram.Histogram;
  * Stop/resume actuation latency through the production path ({@link LeaseGuard}: lease state file, watchdog line,
  * signal coprocess, lease timer). Stop: from the call to its return (SIGSTOP delivered: the target runs no more user
  * code) and to /proc showing 'T' (the target's own wait for a CPU to enter the stopped state), under a 300 ms lease so
- * a stalled measuring thread cannot miss it. Resume: from a 100 ms lease's end to /proc showing the process running
- * (the lease timer resumes it, as in the duty cycle); a sample whose stop was not seen before the lease ended is
- * counted as missed, not guessed. /proc is polled every 20 µs, sleeping in between, so the measurement does not take
- * the CPU the target needs.
+ * a stalled measuring thread cannot miss it. Resume: from a 100 ms lease's end to SIGCONT sent (the lease timer's own
+ * clock, {@link LeaseGuard#lastLeaseResumeNanos()}: the process is runnable from then on), and to /proc showing it
+ * running (which adds this measuring thread's own wake-up: it polls /proc every 20 µs, sleeping in between so it does
+ * not take the CPU the target needs); a sample whose stop was not seen before the lease ended is counted as missed,
+ * not guessed.
  */
 final class ActuationLatency {
     private static final long LEASE_MS = 100;
@@ -27,6 +28,7 @@ final class ActuationLatency {
     private final Histogram signalled = new Histogram(10_000_000_000L, 3);
     private final Histogram stop = new Histogram(10_000_000_000L, 3);
     private final Histogram resume = new Histogram(10_000_000_000L, 3);
+    private final Histogram resumeSignalled = new Histogram(10_000_000_000L, 3);
     private int missed;
     private int samples;
 
@@ -64,18 +66,25 @@ final class ActuationLatency {
                 throw new IOException("actuation " + i + ": process " + pid + " still stopped 5 s after its lease");
             }
             resume.recordValue(Math.max(0, running - end));
+            long sent = guard.lastLeaseResumeNanos();
+            if (sent > end - TimeUnit.MILLISECONDS.toNanos(LEASE_MS)) {
+                resumeSignalled.recordValue(Math.max(0, sent - end));
+            }
         }
         awaitState(pid, false, end + TimeUnit.SECONDS.toNanos(5));
         Thread.sleep(5);
     }
 
-    /** p99 in ms: the stop delivered, the resume, the stop seen in /proc. */
+    /** p99 in ms: the stop delivered, the resume signalled, the stop seen in /proc, the resume seen in /proc. */
     double[] p99() {
-        return new double[] {signalled.getValueAtPercentile(99) / 1e6, resume.getValueAtPercentile(99) / 1e6,
-                stop.getValueAtPercentile(99) / 1e6};
+        return new double[] {signalled.getValueAtPercentile(99) / 1e6, resumeSignalled.getValueAtPercentile(99) / 1e6,
+                stop.getValueAtPercentile(99) / 1e6, resume.getValueAtPercentile(99) / 1e6};
     }
 
-    /** The report lines; the last one is {@code actuation p99 ms: SIGNALLED RESUMED SEEN} for the parent to read. */
+    /**
+     * The report lines; the last one is {@code actuation p99 ms: STOP_SIGNALLED RESUME_SIGNALLED STOP_SEEN RESUME_SEEN}
+     * for the parent to read.
+     */
     List<String> lines() {
         double[] p = p99();
         return List.of(
@@ -83,10 +92,12 @@ final class ActuationLatency {
                         signalled.getValueAtPercentile(50) / 1e6, p[0]),
                 String.format(Locale.ROOT, "stop, call to state T in /proc (includes the target's own wait for a CPU): "
                         + "p50 %.2f ms, p99 %.2f ms", stop.getValueAtPercentile(50) / 1e6, p[2]),
-                String.format(Locale.ROOT, "resume, lease end to running in /proc: p50 %.2f ms, p99 %.2f ms (%d of %d samples; "
-                        + "missed: stop not seen before the lease ended)", resume.getValueAtPercentile(50) / 1e6, p[1],
-                        samples - missed, samples),
-                String.format(Locale.ROOT, "actuation p99 ms: %.3f %.3f %.3f", p[0], p[1], p[2]));
+                String.format(Locale.ROOT, "resume, lease end to SIGCONT sent (the lease timer's clock): p50 %.2f ms, p99 %.2f ms",
+                        resumeSignalled.getValueAtPercentile(50) / 1e6, p[1]),
+                String.format(Locale.ROOT, "resume, lease end to running in /proc (includes this thread's own wake-up): p50 %.2f "
+                        + "ms, p99 %.2f ms (%d of %d samples; missed: stop not seen before the lease ended)",
+                        resume.getValueAtPercentile(50) / 1e6, p[3], samples - missed, samples),
+                String.format(Locale.ROOT, "actuation p99 ms: %.3f %.3f %.3f %.3f", p[0], p[1], p[2], p[3]));
     }
 
     /** Polls /proc until the process is stopped or running; returns System.nanoTime() then, or -1 at the deadline. */

@@ -84,10 +84,11 @@ final class BurstBench {
             Path[] launchers = new Path[n];
             long[] trainPids = new long[n];
             for (int i = 0; i < n; i++) {
-                if (scenarios.get(i).restarts()) {
-                    launchers[i] = procs.training(i, 100);
-                } else {
-                    trainPids[i] = procs.plainTraining(i);
+                Scenario sc = scenarios.get(i);
+                if (sc.restarts()) {
+                    launchers[i] = procs.training(i, sc.share());
+                } else if (sc.trains()) {
+                    trainPids[i] = procs.plainTraining(i, sc.share());
                 }
             }
             Path origin = dir.resolve("origin");
@@ -154,12 +155,15 @@ final class BurstBench {
                             th.setDaemon(true);
                             return th;
                         }), Clock.systemUTC(), ControlTelemetry.NONE, 3);
+                started.add(sc.trains() ? c : null);
+                if (!sc.trains()) {
+                    continue;
+                }
                 List<Long> pids = launchers[i] != null ? new LauncherClient(launchers[i], Duration.ofSeconds(5)).pids()
                         : List.of(trainPids[i]);
                 c.addInference("infer" + i, new ScrapeSensor("infer" + i, slo, metrics(ports[i]), METRIC, Duration.ofMillis(500)));
                 c.addTraining(new GpuController.Training("train" + i, new PauseTarget.Pids(pids),
-                        launchers[i] == null ? null : launchers[i].toString(), 100));
-                started.add(c);
+                        launchers[i] == null ? null : launchers[i].toString(), sc.share()));
                 if (sc.controlled()) {
                     exec.scheduleAtFixedRate(() -> {
                         int before = c.share();

@@ -12,14 +12,16 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code gpucolo bench burst}: the node controller under an inference burst, on the emulated GPU with real
- * stand-in processes. Batch 1 runs, at once on four emulated GPUs: no control, the paper's inner loop alone, MPS
- * share changes alone, and ours. Batch 2 runs four static duty cycles with the same SLO to find the best fixed split
- * that meets it. The last three lines are ours: violation windows %, recovery inner periods, training vs best static %.
+ * stand-in processes. Batch 1 runs (one at a time by default): no control, the paper's inner loop alone, MPS share
+ * changes alone, ours, and the inference alone without training (the plant's own tail: whether the SLO is feasible at
+ * twice the load at all). Batch 2 runs fixed splits with the same SLO, static duty cycles and static MPS shares, to find
+ * the best fixed split that meets it. The last three lines are ours: violation windows %, recovery inner periods,
+ * training vs best static %.
  */
 @Command(name = "burst", mixinStandardHelpOptions = true,
         description = "Node controller under a 2x inference burst on the emulated GPU: no control, paper inner, MPS alone, ours.")
 public final class BurstControlCommand implements Callable<Integer> {
-    private static final List<String> SCENARIOS = List.of("none", "paper", "mps", "ours");
+    private static final List<String> SCENARIOS = List.of("none", "paper", "mps", "ours", "alone");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -40,7 +42,11 @@ public final class BurstControlCommand implements Callable<Integer> {
     double end = 125;
 
     @Option(names = "--static", split = ",", description = "static duty cycles of batch 2 (default: ${DEFAULT-VALUE})")
-    List<Double> statics = List.of(0.2, 0.4, 0.6, 0.8);
+    List<Double> statics = List.of(0.2, 0.5);
+
+    @Option(names = "--static-share", split = ",", description = "static MPS shares of batch 2, percent: training at that "
+            + "share for the whole run, never stopped (default: ${DEFAULT-VALUE})")
+    List<Integer> staticShares = List.of(25, 50);
 
     @Option(names = "--slo-factor", description = "SLO = this factor x the median 1-s window p99 of the calibration, "
             + "with training free at base load (default: ${DEFAULT-VALUE})")
@@ -58,9 +64,9 @@ public final class BurstControlCommand implements Callable<Integer> {
             + "timeline's 0 s (a real GPU: JVM, CUDA context, kernel calibration) (default: ${DEFAULT-VALUE})")
     double warmupS = 300;
 
-    @Option(names = "--scenarios", split = ",", description = "batch 1's scenarios, of none, paper, mps, ours (default: "
-            + "${DEFAULT-VALUE}); the last three lines need ours")
-    List<String> scenarioNames = List.of("none", "paper", "mps", "ours");
+    @Option(names = "--scenarios", split = ",", description = "batch 1's scenarios, of none, paper, mps, ours, alone (the "
+            + "inference without any training: the plant's own tail) (default: ${DEFAULT-VALUE}); the last three lines need ours")
+    List<String> scenarioNames = List.of("none", "paper", "mps", "ours", "alone");
 
     @Option(names = "--dir", description = "work directory for logs and traces (default: a new temp dir)")
     Path dir;
@@ -76,11 +82,13 @@ public final class BurstControlCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (!(rate > 0) || !(sloFactor >= 1) || !(calibrate >= 5) || !(step > calibrate) || !(burst > 0) || !(end > step + burst)
-                || (sloMs != null && !(sloMs > 0 && sloMs < 1e6)) || statics.isEmpty() || statics.size() > 4 || statics.stream().anyMatch(d -> !(d > 0 && d < 1))
+                || (sloMs != null && !(sloMs > 0 && sloMs < 1e6)) || statics.size() > 4 || statics.stream().anyMatch(d -> !(d > 0 && d < 1))
+                || staticShares.size() > 4 || staticShares.stream().anyMatch(p -> p < 1 || p > 99) || statics.size() + staticShares.size() == 0
                 || parallel < 1 || parallel > 4 || periodMs < 100 || periodMs > 1000 || !(warmupS >= 1)
                 || scenarioNames.isEmpty() || !SCENARIOS.containsAll(scenarioNames)) {
             spec.commandLine().getErr().println("gpucolo bench burst: need rate > 0, slo-factor >= 1, slo-ms > 0, calibrate >= 5, "
-                    + "calibrate < step, step + burst < end, 1..4 static duties in (0, 1), parallel 1..4, period-ms 100..1000, "
+                    + "calibrate < step, step + burst < end, 0..4 static duties in (0, 1) and 0..4 static shares in 1..99 (not none of "
+                    + "both), parallel 1..4, period-ms 100..1000, "
                     + "warmup-s >= 1, scenarios among " + String.join(",", SCENARIOS));
             return 2;
         }
@@ -103,10 +111,13 @@ public final class BurstControlCommand implements Callable<Integer> {
             case "none" -> Scenario.none();
             case "paper" -> Scenario.paperInner();
             case "mps" -> Scenario.mpsOnly();
+            case "alone" -> Scenario.alone();
             default -> Scenario.ours();
         }).toList();
         List<BurstBench.Result> main = runAll(work, "batch1", tl, out, cal, first);
-        List<BurstBench.Result> fixed = runAll(work, "batch2", tl, out, cal, statics.stream().map(Scenario::fixed).toList());
+        List<Scenario> splits = new java.util.ArrayList<>(statics.stream().map(Scenario::fixed).toList());
+        staticShares.forEach(p -> splits.add(Scenario.fixedShare(p)));
+        List<BurstBench.Result> fixed = runAll(work, "batch2", tl, out, cal, splits);
         for (BurstBench.Result r : main) {
             print(out, r);
         }
@@ -123,7 +134,7 @@ public final class BurstControlCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        out.println(best == null ? "no static split met the SLO (<= 1% violation windows); comparing with the lowest duty"
+        out.println(best == null ? "no static split met the SLO (<= 1% violation windows); comparing with the first one"
                 : "best static split meeting the SLO: " + best.scenario().name());
         if (best == null) {
             best = fixed.get(0);

@@ -74,15 +74,15 @@ public final class OverheadCommand implements Callable<Integer> {
             Path origin = dir.resolve("origin");
             StandIns.writeOrigin(origin, java.time.Clock.systemUTC().millis());
             int port = procs.inference(0, schedule, origin, 3600);
-            long train = procs.plainTraining(0);
+            long train = procs.plainTraining(0, 100);
             double[] cpu = nodedCpu(launcher, dir, port, train, out);
             double perGpu = 100 * Math.max(0, cpu[1] - cpu[0]) / seconds;
             out.printf(Locale.ROOT, "noded CPU over %d s: idle %.3f s (%.2f %% of a core), controlling one GPU %.3f s%n",
                     seconds, cpu[0], 100 * cpu[0] / seconds, cpu[1]);
             double[] p99 = actuation(launcher, dir, train, out);
             out.printf(Locale.ROOT, "noded overhead: %.2f %% of a core per controlled GPU at 1 s; actuation p99 %.2f ms "
-                    + "(stop signalled %.2f, resumed %.2f; stop seen in /proc %.2f)%n", perGpu, Math.max(p99[0], p99[1]),
-                    p99[0], p99[1], p99[2]);
+                    + "(stop signalled %.2f, resume signalled %.2f; seen in /proc: stop %.2f, resume %.2f)%n", perGpu,
+                    Math.max(p99[0], p99[1]), p99[0], p99[1], p99[2], p99[3]);
             out.flush();
         } finally {
             deleteTree(dir);
@@ -153,7 +153,7 @@ public final class OverheadCommand implements Callable<Integer> {
 
     /**
      * The actuation latency, measured in a child at noded's priority (nice -10, as etc/gpucolo-noded.service.example
-     * runs it) when this runs as root; returns p99 ms: stop delivered, resumed, stop seen in /proc.
+     * runs it) when this runs as root; returns p99 ms: stop signalled, resume signalled, stop and resume seen in /proc.
      */
     private double[] actuation(String launcher, Path dir, long train, PrintWriter out) throws Exception {
         List<String> raised = RaisedPriority.prefix();
@@ -170,7 +170,8 @@ public final class OverheadCommand implements Callable<Integer> {
         for (String line : Files.readAllLines(log)) {
             if (line.startsWith("actuation p99 ms: ")) {
                 String[] f = line.substring(18).trim().split(" ");
-                p99 = new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+                p99 = new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                    Double.parseDouble(f[3])};
             } else if (!line.contains("lease watchdog")) {
                 out.println(line);
             }

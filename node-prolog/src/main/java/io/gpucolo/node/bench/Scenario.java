@@ -10,9 +10,17 @@ import io.gpucolo.node.noded.Laws;
 import java.time.Duration;
 import java.time.Instant;
 
-/** One controller configuration compared by the burst benchmark. */
-record Scenario(String name, boolean controlled, double staticDuty, Kind kind) {
-    enum Kind { NONE, PAPER_INNER, MPS_ONLY, OURS, STATIC }
+/**
+ * One controller configuration compared by the burst benchmark; {@code share} is the training's MPS share at its start
+ * (fixed for the run unless the scenario changes shares).
+ */
+record Scenario(String name, boolean controlled, double staticDuty, int share, Kind kind) {
+    enum Kind { NONE, PAPER_INNER, MPS_ONLY, OURS, STATIC, STATIC_SHARE, ALONE }
+
+    /** Whether a training stand-in runs next to the inference (all but {@link Kind#ALONE}). */
+    boolean trains() {
+        return kind != Kind.ALONE;
+    }
 
     /** Whether the scenario changes the MPS share (so training runs under the restarting launcher). */
     boolean restarts() {
@@ -20,23 +28,33 @@ record Scenario(String name, boolean controlled, double staticDuty, Kind kind) {
     }
 
     static Scenario none() {
-        return new Scenario("no control", false, 1, Kind.NONE);
+        return new Scenario("no control", false, 1, 100, Kind.NONE);
     }
 
     static Scenario paperInner() {
-        return new Scenario("paper inner loop (4 s, fixed gain, mean)", true, 1, Kind.PAPER_INNER);
+        return new Scenario("paper inner loop (4 s, fixed gain, mean)", true, 1, 100, Kind.PAPER_INNER);
     }
 
     static Scenario mpsOnly() {
-        return new Scenario("MPS share changes alone (25 s)", true, 1, Kind.MPS_ONLY);
+        return new Scenario("MPS share changes alone (25 s)", true, 1, 100, Kind.MPS_ONLY);
     }
 
     static Scenario ours() {
-        return new Scenario("ours (p99 RLS inner + feed-forward + outer)", true, 1, Kind.OURS);
+        return new Scenario("ours (p99 RLS inner + feed-forward + outer)", true, 1, 100, Kind.OURS);
+    }
+
+    /** The inference alone, no training at all: the plant's own tail (is the SLO feasible at twice the load?). */
+    static Scenario alone() {
+        return new Scenario("inference alone (no training)", false, 1, 100, Kind.ALONE);
     }
 
     static Scenario fixed(double duty) {
-        return new Scenario(String.format(java.util.Locale.ROOT, "static duty %.2f", duty), true, duty, Kind.STATIC);
+        return new Scenario(String.format(java.util.Locale.ROOT, "static duty %.2f", duty), true, duty, 100, Kind.STATIC);
+    }
+
+    /** A fixed GPU split: training at MPS share {@code share} % for the whole run, never stopped. */
+    static Scenario fixedShare(int share) {
+        return new Scenario("static MPS share " + share + " %", false, 1, share, Kind.STATIC_SHARE);
     }
 
     /**
@@ -49,7 +67,7 @@ record Scenario(String name, boolean controlled, double staticDuty, Kind kind) {
         return (share, slo) -> {
             double ref = slo * meanOverP99;
             return switch (kind) {
-                case NONE -> new Laws.Pair(new FixedDutyLaw(1), new FixedShareLaw(share));
+                case NONE, ALONE, STATIC_SHARE -> new Laws.Pair(new FixedDutyLaw(1), new FixedShareLaw(share));
                 case STATIC -> new Laws.Pair(new FixedDutyLaw(staticDuty), new FixedShareLaw(share));
                 case PAPER_INNER -> new Laws.Pair(new WindowedInnerLaw(new PaperInnerLaw(
                         new PaperInnerLaw.Config(ref, -ref / 2, 0.2, 1.0, 0)), Duration.ofSeconds(4), start),

@@ -78,9 +78,10 @@ final class StandIns implements AutoCloseable {
         return Integer.parseInt(Files.readString(portFile).strip());
     }
 
-    /** Starts a training stand-in on {@code gpu} without a launcher (its share never changes); returns its pid. */
-    long plainTraining(int gpu) throws IOException, InterruptedException {
-        Process p = start("train" + gpu, Map.of("CUDA_VISIBLE_DEVICES", Integer.toString(gpu)), "io.gpucolo.node.emu.EmuMain",
+    /** Starts a training stand-in on {@code gpu} at MPS share {@code share}, without a launcher (its share never changes); returns its pid. */
+    long plainTraining(int gpu, int share) throws IOException, InterruptedException {
+        Process p = start("train" + gpu, Map.of("CUDA_VISIBLE_DEVICES", Integer.toString(gpu),
+                        "CUDA_MPS_ACTIVE_THREAD_PERCENTAGE", Integer.toString(share)), "io.gpucolo.node.emu.EmuMain",
                 "emu-train", "--iteration-ms", "200", "--progress-file", progressFile(gpu).toString());
         await(progressFile(gpu), "training progress file");
         return p.pid();

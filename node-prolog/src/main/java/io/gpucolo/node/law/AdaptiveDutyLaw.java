@@ -14,6 +14,7 @@ package io.gpucolo.node.law;
  *           = max(floor, d(k) + e(k))                       if e(k) &lt; 0      (cut at once: deadbeat)
  *           = min(1, d(k) + min(e(k), raiseStep))           if e(k) ≥ 0 and the last w periods all had room
  *           = d(k)                                          otherwise
+ *   held    = from a surge to the next raise ({@link #loadHeld()}: the outer tier does not count it as saturation)
  *   w       = raiseAfter; doubled (up to maxWait) by a cut that follows a raise (a failed probe); set to maxWait
  *             by a surge (training hurt at the new load until the load says otherwise); back to
  *             raiseAfter once the duty reaches 1 or the load drops (the mirror of a surge)
@@ -128,6 +129,7 @@ public final class AdaptiveDutyLaw implements InnerLaw {
     private int quiet;
     private int wait;
     private boolean probing;
+    private boolean held;
 
     public AdaptiveDutyLaw(Config config) {
         this.config = config;
@@ -160,6 +162,7 @@ public final class AdaptiveDutyLaw implements InnerLaw {
             // (DROP above) or maxWait periods pass: a probe into a burst near capacity only buys a violation
             wait = config.maxWait();
             probing = false;
+            held = true;
         } else if (error < 0) {
             next = Math.max(config.floor(), duty + error);
             if (probing) {
@@ -170,6 +173,7 @@ public final class AdaptiveDutyLaw implements InnerLaw {
             next = duty + Math.min(error, config.raiseStep());
             next = next >= 1 - 1e-9 ? 1 : next;    // ten steps of 0.1 reach 1 exactly
             probing = next < 1;
+            held = false;
             wait = next < 1 ? wait : config.raiseAfter();
         } else {
             next = duty;
@@ -183,6 +187,12 @@ public final class AdaptiveDutyLaw implements InnerLaw {
     /** The gain in use: the RLS estimate clamped to the bounds. */
     public double gain() {
         return clamp(estimator.gain(), config.gainMin(), config.gainMax());
+    }
+
+    /** True from a surge until the next raise: the duty is held at the floor for the load, no probe has failed yet. */
+    @Override
+    public boolean loadHeld() {
+        return held;
     }
 
     /** Whether the last sample was a load surge (the feed-forward cut). */

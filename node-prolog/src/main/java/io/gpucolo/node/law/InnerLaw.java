@@ -17,4 +17,12 @@ public interface InnerLaw {
 
     /** The lowest duty cycle this law will output; the outer tier reads "duty at its floor" as saturation. */
     double floor();
+
+    /**
+     * Whether the duty is held down because the load surged, not because the tail showed it had to be (no probe has
+     * failed since): the outer tier does not read such periods as saturation. False for laws without a load rule.
+     */
+    default boolean loadHeld() {
+        return false;
+    }
 }

@@ -9,6 +9,14 @@ public interface OuterLaw {
     /** Feeds one inner period's outcome; returns the MPS share (percent, 1..100) to apply from now on. */
     int update(LatencySample sample, double innerDuty);
 
+    /**
+     * As {@link #update(LatencySample, double)}, told whether the inner tier holds its duty for a load surge
+     * ({@link InnerLaw#loadHeld()}); laws that do not care ignore it.
+     */
+    default int update(LatencySample sample, double innerDuty, boolean innerLoadHeld) {
+        return update(sample, innerDuty);
+    }
+
     /** The share currently in force, percent. */
     int share();
 }

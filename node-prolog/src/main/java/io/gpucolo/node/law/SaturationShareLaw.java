@@ -23,6 +23,9 @@ import java.time.Instant;
  * room, i.e. every probe of the inner tier hurt the tail: the share is halved ({@code Δ = −p/2}), so each iteration
  * interferes about half as much; a saturated run short of slack with training paused is not the training's doing
  * (the share is left alone, no restart).
+ * A period in which the inner tier holds training at the floor for a load surge ({@link InnerLaw#loadHeld()}: no
+ * probe has failed) is neither: the share is not the problem there (nothing was tried at the new load), and a restart
+ * in a burst only costs training its checkpoint and restart, next to an inference service at its peak.
  * A change of share resets the runs (the plant changed; the inner tier settles again before the next decision).
  * Operating range: kp in (0, 500] points per unit slack, deadband ≥ 0 points, 1 ≤ minShare ≤ maxShare ≤ 100.
  */
@@ -87,6 +90,11 @@ public final class SaturationShareLaw implements OuterLaw {
 
     @Override
     public int update(LatencySample sample, double innerDuty) {
+        return update(sample, innerDuty, false);
+    }
+
+    @Override
+    public int update(LatencySample sample, double innerDuty, boolean innerLoadHeld) {
         if (lastChange == null) {
             lastChange = sample.at();
         }
@@ -94,7 +102,11 @@ public final class SaturationShareLaw implements OuterLaw {
         if (Double.isNaN(slack)) {
             return share;
         }
-        classify(slack, innerDuty);
+        if (innerLoadHeld) {
+            resetRuns();
+        } else {
+            classify(slack, innerDuty);
+        }
         if (Duration.between(lastChange, sample.at()).compareTo(config.period()) < 0) {
             return share;
         }

@@ -30,4 +30,9 @@ public final class TracedInnerLaw implements InnerLaw {
     public double floor() {
         return law.floor();
     }
+
+    @Override
+    public boolean loadHeld() {
+        return law.loadHeld();
+    }
 }

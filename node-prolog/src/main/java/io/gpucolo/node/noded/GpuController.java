@@ -142,7 +142,7 @@ public final class GpuController {
         if (sample != null) {
             duty = inner.update(sample);
             int before = share;
-            share = outer.update(sample, duty);
+            share = outer.update(sample, duty, inner.loadHeld());
             if (share != before) {
                 action = "share";
                 changeShares(share);

@@ -126,9 +126,17 @@ class AdaptiveDutyLawTest {
         for (int k = 1; k <= 5; k++) {
             assertEquals(1.0, law.update(load(k * 1000L, 60, 240)), EPS);   // 240 req/s, p99 60 of 100: room
         }
+        assertFalse(law.loadHeld());
         assertEquals(0.05, law.update(load(6000, 60, 480)), EPS);         // rate doubled, tail still fine
         assertTrue(law.surged());
+        assertTrue(law.loadHeld(), "held for the load: the outer tier must not read it as saturation");
         assertEquals(0.05, law.update(load(7000, 60, 480)), EPS);         // no raise right after a surge
+        assertTrue(law.loadHeld());
+        for (long k = 8; k <= 12; k++) {                                 // the load drops back: given back after 3
+            law.update(load(k * 1000L, 40, 240));
+        }
+        assertTrue(law.duty() > 0.05, "raised after the load dropped: " + law.duty());
+        assertFalse(law.loadHeld(), "a raise ends the hold");
     }
 
     @Test

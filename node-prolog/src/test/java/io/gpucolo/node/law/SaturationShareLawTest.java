@@ -50,6 +50,20 @@ class SaturationShareLawTest {
         assertEquals(expected, run(law, 25, 0, p99));
     }
 
+    /** Training held at the floor by a load surge (no probe failed): not saturation, no restart in the burst. */
+    @Test
+    void aDutyHeldForALoadSurgeIsNotSaturation() {
+        SaturationShareLaw law = new SaturationShareLaw(new SaturationShareLaw.Config(Duration.ofSeconds(1),
+                Duration.ofSeconds(25), 3, 100, 2, 0.1, 0.3, 0, 5, 100, 50));
+        for (int t = 0; t <= 60; t++) {
+            assertEquals(50, law.update(p99(t, 50), 0, true), "held at t=" + t);
+        }
+        for (int t = 61; t <= 63; t++) {      // the hold ends, the probes fail: the same slack is now saturation
+            law.update(p99(t, 50), 0, false);
+        }
+        assertEquals(25, law.share());
+    }
+
     @Test
     void waitsForTheFullPeriod() {
         assertEquals(50, run(law(3, 100), 24, 0.05, 120));
