@@ -30,6 +30,20 @@ class LawTuningTest {
     }
 
     @Test
+    void rescaledToAHalfSecondPeriodKeepsTheTimesOfTheOneSecondDefaults() {
+        LawTuning d = LawTuning.defaults();
+        LawTuning half = d.rescaled(Duration.ofSeconds(1), Duration.ofMillis(500));
+        assertEquals(2 * d.inner().raiseAfter(), half.inner().raiseAfter());      // give back after the same 3 s
+        assertEquals(2 * d.inner().maxWait(), half.inner().maxWait());            // probe again after at most 60 s
+        assertEquals(d.inner().raiseStep() / 2, half.inner().raiseStep(), 1e-12); // 0.1 duty per second
+        assertEquals(2 * d.persist(), half.persist());                            // the outer tier's 10 s run
+        assertEquals(d.inner().forgetting(), Math.pow(half.inner().forgetting(), 2), 1e-12);
+        assertEquals(d.inner().surgeRatio(), half.inner().surgeRatio());          // per window: unchanged
+        assertEquals(d.inner().floor(), half.inner().floor());
+        assertEquals(d.inner(), d.rescaled(Duration.ofSeconds(1), Duration.ofSeconds(1)).inner());
+    }
+
+    @Test
     void nodedTakesThePolicysControllerAndNodedSectionsAndOptionsOverrideThem(@TempDir Path dir) throws Exception {
         Path policy = dir.resolve("p.yaml");
         Files.writeString(policy, """
