@@ -67,6 +67,10 @@ class HookServerTest {
         assertEquals("ok", c.ask(new Request("train", Map.of("t", before))).verdict());
         assertEquals("ok", c.ask(new Request("ping", Map.of())).verdict());      // no hook clock: no connect sample
         PathTimes t = server.times();
+        long end = System.nanoTime() + 5_000_000_000L;               // recorded just after the reply leaves
+        while (t.copy(PathTimes.Stage.SERVICE).getTotalCount() < 2 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
         assertEquals(2, t.copy(PathTimes.Stage.SERVICE).getTotalCount());
         assertEquals(2, t.copy(PathTimes.Stage.DECIDE).getTotalCount());
         assertEquals(1, t.copy(PathTimes.Stage.CONNECT).getTotalCount());
