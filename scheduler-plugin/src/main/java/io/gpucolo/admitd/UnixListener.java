@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -40,6 +39,14 @@ final class UnixListener implements AutoCloseable {
 
     private final Path path;
     private final ServerSocketChannel server;
+    /** How often the watchdog looks for connections past the read timeout. */
+    static final long WATCH_MS = 250;
+    /**
+     * Connections being served, with their accept time (nanoTime). One watchdog pass every {@link #WATCH_MS} closes
+     * those older than the read timeout, so a request costs a map entry, not a timer task: a task scheduled per
+     * request woke the timer thread once per request, a thread competing with the request path for the CPU.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<SocketChannel, Long> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "admitd-unix-timeout");
         t.setDaemon(true);
@@ -65,6 +72,7 @@ final class UnixListener implements AutoCloseable {
                     + "); choose another path with --socket (at most 107 bytes) or --socket none", e);
         }
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));   // SO_PEERCRED decides
+        timeouts.scheduleWithFixedDelay(this::closeLate, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
         Thread acceptor = new Thread(() -> acceptLoop(pool, exchange, peers), "admitd-unix-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -95,20 +103,30 @@ final class UnixListener implements AutoCloseable {
     }
 
     private void serve(SocketChannel ch, Exchange exchange, Supplier<Optional<String>> refusal, long accepted) {
-        ScheduledFuture<?> deadline = timeouts.schedule(() -> {
-            try {
-                ch.close();                                       // a peer that never finishes its line
-            } catch (IOException e) {
-                LOG.fine(() -> "closing a late connection: " + e.getMessage());
-            }
-        }, HookServer.READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        inFlight.put(ch, accepted);
         try (ch) {
             exchange.serve(Channels.newInputStream(ch), Channels.newOutputStream(ch), path.toString(), refusal, accepted);
         } catch (IOException e) {
             LOG.fine(() -> "connection ended early: " + e.getMessage());
         } finally {
-            deadline.cancel(false);
+            inFlight.remove(ch);
         }
+    }
+
+    /** Closes the connections served for longer than the read timeout (a peer that never finishes its line). */
+    private void closeLate() {
+        long now = System.nanoTime();
+        inFlight.forEach((ch, at) -> {
+            if (now - at > TimeUnit.MILLISECONDS.toNanos(HookServer.READ_TIMEOUT_MS) && inFlight.remove(ch, at)) {
+                try {
+                    LOG.warning("closed a connection on " + path + " whose request was not complete within "
+                            + HookServer.READ_TIMEOUT_MS + " ms");
+                    ch.close();
+                } catch (IOException e) {
+                    LOG.fine(() -> "closing a late connection: " + e.getMessage());
+                }
+            }
+        });
     }
 
     private static Optional<String> refusal(SocketChannel ch, PeerCheck peers) {

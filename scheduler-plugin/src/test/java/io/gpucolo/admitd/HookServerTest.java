@@ -80,6 +80,29 @@ class HookServerTest {
     }
 
     @Test
+    void aUnixPeerThatNeverFinishesItsLineIsCutOffAndTheNextOneServed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path sock = dir.resolve("admitd.sock");
+        try (HookServer unix = new HookServer(InetAddress.getLoopbackAddress(), 0, sock, SECRET,
+                PeerCheck.forUser(System.getProperty("user.name")), r -> new Reply("ok", Map.of("op", r.op())))) {
+            try (java.nio.channels.SocketChannel stalled = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock))) {
+                stalled.write(java.nio.ByteBuffer.wrap("GPUCOLO/1 half a li".getBytes(StandardCharsets.US_ASCII)));
+                long t0 = System.nanoTime();
+                int n = stalled.read(java.nio.ByteBuffer.allocate(64));      // blocks until admitd closes it
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertEquals(-1, n, "closed without a reply");
+                assertTrue(ms >= HookServer.READ_TIMEOUT_MS - 100 && ms < HookServer.READ_TIMEOUT_MS + 2000, ms + " ms");
+            }
+            String line = new Request("ping", Map.of()).encode(SECRET);
+            try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock))) {
+                ch.write(java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII)));
+                assertEquals("GPUCOLO/1 ok op=ping", new BufferedReader(new InputStreamReader(
+                        java.nio.channels.Channels.newInputStream(ch), StandardCharsets.US_ASCII)).readLine());
+            }
+        }
+    }
+
+    @Test
     void aWrongSecretIsRefused() throws Exception {
         Reply r = new HookClient(server.port(), "not-the-secret-at-all", Duration.ofSeconds(2))
                 .ask(new Request("ping", Map.of()));
