@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends SIGSTOP/SIGCONT without a process start per signal. First choice: {@code kill(2)} straight from the calling
- * thread ({@link NativeKill}, JNA): microseconds, and no other process has to get a CPU before the signal leaves.
+ * thread ({@link Libc}, JNA): microseconds, and no other process has to get a CPU before the signal leaves.
  * Where that cannot load: a long-lived coprocess ({@code /usr/bin/perl}, part of every Debian/Ubuntu base system as
  * perl-base) running a fixed script that reads lines {@code SIGNAME PID...} and calls {@code kill(2)}, answering with
  * the count signalled. No shell, no string built from input: the script is a constant, pids are written as numbers
@@ -34,7 +34,7 @@ public final class Signaller implements AutoCloseable {
     private BufferedReader out;
 
     public Signaller() {
-        if (!NativeKill.available() && Files.isExecutable(PERL)) {
+        if (!Libc.available() && Files.isExecutable(PERL)) {
             try {
                 List<String> cmd = new ArrayList<>(RaisedPriority.prefix());   // ahead of the jobs: stop latency
                 cmd.addAll(List.of(PERL.toString(), "-e", SCRIPT));
@@ -50,8 +50,8 @@ public final class Signaller implements AutoCloseable {
 
     /** Sends SIGSTOP ({@code stop}) or SIGCONT to every pid. */
     public void signal(List<Long> pids, boolean stop) throws IOException {
-        if (NativeKill.available()) {
-            NativeKill.signal(pids, stop);
+        if (Libc.available()) {
+            Libc.signal(pids, stop);
             return;
         }
         viaCoprocess(pids, stop);

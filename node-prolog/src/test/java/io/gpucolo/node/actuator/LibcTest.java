@@ -8,22 +8,22 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** kill(2) through JNA on a real process: stops it, resumes it, and skips a pid that is gone. */
-class NativeKillTest {
+class LibcTest {
     @Test
     void stopsAndResumesARealProcessFromThisThread() throws Exception {
-        assertTrue(NativeKill.available(), "JNA's kill(2) should load on Linux " + System.getProperty("os.arch"));
+        assertTrue(Libc.available(), "JNA's kill(2) should load on Linux " + System.getProperty("os.arch"));
         Process p = new ProcessBuilder("/bin/sleep", "30").start();
         try {
-            assertEquals(1, NativeKill.signal(List.of(p.pid()), true));
+            assertEquals(1, Libc.signal(List.of(p.pid()), true));
             assertTrue(awaitState(p.pid(), 'T'), "stopped: state " + Pauser.procState(p.pid()));
-            assertEquals(1, NativeKill.signal(List.of(p.pid()), false));
+            assertEquals(1, Libc.signal(List.of(p.pid()), false));
             assertTrue(awaitState(p.pid(), 'S'), "running again: state " + Pauser.procState(p.pid()));
         } finally {
             p.destroyForcibly();
             p.waitFor(5, TimeUnit.SECONDS);
         }
-        assertEquals(0, NativeKill.signal(List.of(p.pid()), false), "a reaped pid is not signalled");
-        assertEquals(0, NativeKill.signal(List.of(1L, 0L, -5L), true), "never pid 1, 0 or negative (process groups)");
+        assertEquals(0, Libc.signal(List.of(p.pid()), false), "a reaped pid is not signalled");
+        assertEquals(0, Libc.signal(List.of(1L, 0L, -5L), true), "never pid 1, 0 or negative (process groups)");
     }
 
     private static boolean awaitState(long pid, char state) throws InterruptedException {
