@@ -193,9 +193,14 @@ public record Policy(List<InferenceService> services, Colocation colocation, Pla
                              double roomSlack) {
         /** The outer period is at least this many inner periods. */
         public static final int MIN_OUTER_INNER_RATIO = 25;
-        /** The laws' own defaults (a test in node-prolog keeps them equal). */
-        public static final Controller DEFAULTS = new Controller(Duration.ofSeconds(1), Duration.ofSeconds(25),
-                Duration.ofSeconds(2), 0.25, 1.0, 0.25, 4.0, 0.95, 0.0, 0.1, 3, 60, 0.2, 4.0, 10, 100, 2, 0.30);
+        /**
+         * The laws' own defaults at noded's default period of 500 ms (a test in node-prolog keeps them equal): the
+         * laws' 1-s settings with their times kept, i.e. give back 0.05 a period after 6 quiet periods (3 s), probe
+         * again after at most 120 (60 s), the outer tier after a 20-period (10 s) run, forgetting 0.95^(1/2) a period.
+         */
+        public static final Controller DEFAULTS = new Controller(Duration.ofMillis(500), Duration.ofSeconds(25),
+                Duration.ofSeconds(2), 0.25, 1.0, 0.25, 4.0, StrictMath.pow(0.95, 0.5), 0.0, 0.05, 6, 120, 0.2, 4.0, 20,
+                100, 2, 0.30);
 
         public Controller {
             positive(innerPeriod, "inner period");

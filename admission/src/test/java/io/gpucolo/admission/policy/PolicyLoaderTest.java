@@ -83,14 +83,14 @@ class PolicyLoaderTest {
                                 + "  training_share_max_percent: 50\n",
                         "p.yaml:2:31: limits.training_share_min_percent: training_share_min_percent 60 is above "
                                 + "training_share_max_percent 50"),
-                Arguments.of("outer period under 25 inner periods", "controller:\n  outer_period_ms: 20000\n",
-                        "p.yaml:2:20: controller.outer_period_ms: outer_period_ms 20000 ms is shorter than 25 inner "
-                                + "periods of 1000 ms"),
+                Arguments.of("outer period under 25 inner periods", "controller:\n  outer_period_ms: 10000\n",
+                        "p.yaml:2:20: controller.outer_period_ms: outer_period_ms 10000 ms is shorter than 25 inner "
+                                + "periods of 500 ms"),
                 Arguments.of("gain outside its bounds", "controller:\n  gain: 5.0\n",
                         "p.yaml:2:9: controller.gain: gain 5 is outside [gain_min, gain_max] = [0.25, 4]"),
-                Arguments.of("stop lease shorter than inner period", "controller:\n  stop_lease_ms: 500\n",
-                        "p.yaml:2:18: controller.stop_lease_ms: stop_lease_ms 500 ms is shorter than the inner period "
-                                + "of 1000 ms: every stop would expire before the controller renews it"),
+                Arguments.of("stop lease shorter than inner period", "controller:\n  stop_lease_ms: 400\n",
+                        "p.yaml:2:18: controller.stop_lease_ms: stop_lease_ms 400 ms is shorter than the inner period "
+                                + "of 500 ms: every stop would expire before the controller renews it"),
                 Arguments.of("unknown plugin", "placement:\n  plugin: firstfit\n",
                         "p.yaml:2:11: placement.plugin: 'firstfit' is not one of headroom, first-fit, dedicated, "
                                 + "static-share (did you mean 'first-fit'?)"),

@@ -76,8 +76,7 @@ record Scenario(String name, boolean controlled, double staticDuty, int share, K
                 case MPS_ONLY -> new Laws.Pair(new FixedDutyLaw(1), new PaperOuterLaw(
                         new PaperOuterLaw.Config(ref, ref / 100, Duration.ofSeconds(25), 2, share)));
                 // the laws' defaults are counted in 1-s periods: at another period, the same times
-                case OURS -> Laws.OURS.create(period, LawTuning.defaults().rescaled(Duration.ofSeconds(1), period), share, slo,
-                        start);
+                case OURS -> Laws.OURS.create(period, LawTuning.defaultsFor(period), share, slo, start);
             };
         };
     }

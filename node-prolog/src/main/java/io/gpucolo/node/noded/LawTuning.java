@@ -31,11 +31,26 @@ public record LawTuning(AdaptiveDutyLaw.Config inner, Duration outerPeriod, int 
                 minShare);
     }
 
-    /** The laws' own defaults; the duty floor is 0 (a renewed lease can hold training paused through a burst). */
+    /**
+     * noded's default inner period. At 500 ms the cut after a burst onset comes within half a 1-s judge window
+     * (docs/BENCHMARKS.md, "The step's own window"); the policy's {@code inner_period_ms} default is the same.
+     */
+    public static final Duration PERIOD = Duration.ofMillis(500);
+
+    /** The laws' own defaults at noded's default {@link #PERIOD}. */
     public static LawTuning defaults() {
+        return defaultsFor(PERIOD);
+    }
+
+    /**
+     * The laws' own defaults, which are counted in 1-s periods (give back after 3 s, probe again after at most 60 s,
+     * 0.1 duty a second, the outer tier's 10-s run), for a loop at {@code period}: the same times ({@link #rescaled}).
+     * The duty floor is 0 (a renewed lease can hold training paused through a burst).
+     */
+    public static LawTuning defaultsFor(Duration period) {
         SaturationShareLaw.Config d = SaturationShareLaw.Config.defaults(100);
         return new LawTuning(AdaptiveDutyLaw.Config.defaults().withFloor(0), d.period(), d.persist(), d.kp(),
-                d.deadband(), d.roomSlack(), d.minShare(), d.maxShare());
+                d.deadband(), d.roomSlack(), d.minShare(), d.maxShare()).rescaled(Duration.ofSeconds(1), period);
     }
 
     /**
@@ -50,7 +65,7 @@ public record LawTuning(AdaptiveDutyLaw.Config inner, Duration outerPeriod, int 
         AdaptiveDutyLaw.Config c = inner;
         int raiseAfter = Math.max(1, (int) Math.round(c.raiseAfter() * k));
         AdaptiveDutyLaw.Config scaled = new AdaptiveDutyLaw.Config(c.slackTarget(), c.floor(), c.initialDuty(), c.initialGain(),
-                c.gainMin(), c.gainMax(), Math.pow(c.forgetting(), 1 / k), Math.min(1, c.raiseStep() / k), raiseAfter,
+                c.gainMin(), c.gainMax(), StrictMath.pow(c.forgetting(), 1 / k), Math.min(1, c.raiseStep() / k), raiseAfter,
                 Math.max(raiseAfter, (int) Math.round(c.maxWait() * k)), c.surgeRatio(), c.surgeZ());
         return new LawTuning(scaled, outerPeriod, Math.max(1, (int) Math.round(persist * k)), shareGain, deadBand, roomSlack,
                 minShare, maxShare);

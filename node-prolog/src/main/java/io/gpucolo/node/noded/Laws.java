@@ -24,7 +24,7 @@ public enum Laws {
      * @param start        the loop's start time (the paper's 4 s window is counted from here)
      */
     public Pair create(Duration period, int share, double sloMs, Instant start) {
-        return create(period, LawTuning.defaults(), share, sloMs, start);
+        return create(period, LawTuning.defaultsFor(period), share, sloMs, start);
     }
 
     /** As {@link #create(Duration, int, double, Instant)}, with our laws tuned by {@code tuning} (the policy's). */

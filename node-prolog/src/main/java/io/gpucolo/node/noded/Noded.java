@@ -68,7 +68,7 @@ public final class Noded implements AutoCloseable {
         /** With the laws' default tuning (no policy file). */
         public Config(Path socket, Path stateDir, Duration period, Duration maxLease, int metricsPort, int pushPort,
                       Set<String> allowedUsers, Laws laws) {
-            this(socket, stateDir, period, maxLease, metricsPort, pushPort, allowedUsers, laws, LawTuning.defaults());
+            this(socket, stateDir, period, maxLease, metricsPort, pushPort, allowedUsers, laws, LawTuning.defaultsFor(period));
         }
     }
 

@@ -95,12 +95,12 @@ public final class NodedCommand implements Callable<Integer> {
         }
         Path sock = socket != null ? socket : p != null ? Path.of(p.noded().controlSocket()) : NodedClient.DEFAULT_SOCKET;
         Duration period = periodMs != null ? Duration.ofMillis(periodMs) : p != null ? p.controller().innerPeriod()
-                : Duration.ofSeconds(1);
+                : LawTuning.PERIOD;
         Duration lease = maxLeaseMs != null ? Duration.ofMillis(maxLeaseMs) : p != null ? p.controller().stopLease()
                 : Duration.ofSeconds(2);
         int metrics = metricsPort != null ? metricsPort : p == null ? 9817
                 : p.noded().metricsPort() == 0 ? -1 : p.noded().metricsPort();
-        LawTuning tuning = p != null ? LawTuning.from(p.controller(), p.limits()) : LawTuning.defaults();
+        LawTuning tuning = p != null ? LawTuning.from(p.controller(), p.limits()) : LawTuning.defaultsFor(period);
         return new Noded.Config(sock, stateDir, period, lease, metrics, pushPort,
                 new LinkedHashSet<>(List.of("root", slurmUser)), laws, tuning);
     }

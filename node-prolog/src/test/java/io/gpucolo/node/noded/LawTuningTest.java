@@ -31,8 +31,9 @@ class LawTuningTest {
 
     @Test
     void rescaledToAHalfSecondPeriodKeepsTheTimesOfTheOneSecondDefaults() {
-        LawTuning d = LawTuning.defaults();
+        LawTuning d = LawTuning.defaultsFor(Duration.ofSeconds(1));
         LawTuning half = d.rescaled(Duration.ofSeconds(1), Duration.ofMillis(500));
+        assertEquals(LawTuning.defaults(), half, "noded's default: the 1-s settings at 500 ms");
         assertEquals(2 * d.inner().raiseAfter(), half.inner().raiseAfter());      // give back after the same 3 s
         assertEquals(2 * d.inner().maxWait(), half.inner().maxWait());            // probe again after at most 60 s
         assertEquals(d.inner().raiseStep() / 2, half.inner().raiseStep(), 1e-12); // 0.1 duty per second
@@ -80,7 +81,7 @@ class LawTuningTest {
         NodedCommand cmd = new NodedCommand();
         new CommandLine(cmd).parseArgs();
         Noded.Config c = cmd.config();
-        assertEquals(Duration.ofSeconds(1), c.period());
+        assertEquals(Duration.ofMillis(500), c.period());
         assertEquals(Duration.ofSeconds(2), c.maxLease());
         assertEquals(NodedClient.DEFAULT_SOCKET, c.socket());
         assertEquals(LawTuning.defaults(), c.tuning());
