@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * </ol>
  */
 @Command(name = "noded-overhead", mixinStandardHelpOptions = true,
-        description = "noded's CPU per controlled GPU at a 1 s period, and SIGSTOP/SIGCONT actuation latency.")
+        description = "noded's CPU per controlled GPU at a 1 s period (--period-ms), and SIGSTOP/SIGCONT actuation latency.")
 public final class OverheadCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -38,6 +38,10 @@ public final class OverheadCommand implements Callable<Integer> {
 
     @Option(names = "--seconds", description = "measured seconds, idle and controlling each (default: ${DEFAULT-VALUE})")
     int seconds = 60;
+
+    @Option(names = "--period-ms", description = "noded's inner period while its CPU is measured, ms, 100..10000 (default: "
+            + "${DEFAULT-VALUE}, the issue's condition; noded's own default is 500)")
+    int periodMs = 1000;
 
     @Option(names = "--actuations", description = "stop/resume pairs timed (default: ${DEFAULT-VALUE})")
     int actuations = 200;
@@ -58,8 +62,9 @@ public final class OverheadCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        if (seconds < 5 || actuations < 10) {
-            spec.commandLine().getErr().println("gpucolo bench noded-overhead: need --seconds >= 5 and --actuations >= 10");
+        if (seconds < 5 || actuations < 10 || periodMs < 100 || periodMs > 10_000) {
+            spec.commandLine().getErr().println("gpucolo bench noded-overhead: need --seconds >= 5, --actuations >= 10 and "
+                    + "--period-ms 100..10000");
             return 2;
         }
         String launcher = System.getenv("GPUCOLO_LAUNCHER");
@@ -80,8 +85,9 @@ public final class OverheadCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "noded CPU over %d s: idle %.3f s (%.2f %% of a core), controlling one GPU %.3f s%n",
                     seconds, cpu[0], 100 * cpu[0] / seconds, cpu[1]);
             double[] p99 = actuation(launcher, dir, train, out);
-            out.printf(Locale.ROOT, "noded overhead: %.2f %% of a core per controlled GPU at 1 s; actuation p99 %.2f ms "
+            out.printf(Locale.ROOT, "noded overhead: %.2f %% of a core per controlled GPU at %s s; actuation p99 %.2f ms "
                     + "(stop signalled %.2f, resume signalled %.2f; seen in /proc: stop %.2f, resume %.2f)%n", perGpu,
+                    java.math.BigDecimal.valueOf(periodMs, 3).stripTrailingZeros().toPlainString(),
                     Math.max(p99[0], p99[1]), p99[0], p99[1], p99[2], p99[3]);
             out.flush();
         } finally {
@@ -94,7 +100,8 @@ public final class OverheadCommand implements Callable<Integer> {
     private double[] nodedCpu(String launcher, Path dir, int port, long train, PrintWriter out) throws Exception {
         Path socket = dir.resolve("noded.sock");
         List<String> cmd = List.of(launcher, "noded", "--socket", socket.toString(), "--state-dir", dir.resolve("state").toString(),
-                "--metrics-port", "-1", "--push-port", "-1", "--slurm-user", System.getProperty("user.name"));
+                "--metrics-port", "-1", "--push-port", "-1", "--period-ms", Integer.toString(periodMs),
+                "--slurm-user", System.getProperty("user.name"));
         Process noded = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("noded.log").toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

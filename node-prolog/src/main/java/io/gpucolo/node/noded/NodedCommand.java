@@ -36,7 +36,7 @@ public final class NodedCommand implements Callable<Integer> {
     Path stateDir = Path.of("/run/gpucolo");
 
     @Option(names = "--period-ms", description = "inner control period, ms (default: policy controller.inner_period_ms, "
-            + "else 1000)")
+            + "else 500; without a policy the laws keep their times at any period)")
     Long periodMs;
 
     @Option(names = "--max-lease-ms", description = "longest any stop may last, ms (default: policy "
