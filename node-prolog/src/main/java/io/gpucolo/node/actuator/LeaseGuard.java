@@ -46,11 +46,11 @@ public final class LeaseGuard implements AutoCloseable {
     private final ScheduledExecutorService timer;
     /** Walks /proc for the descendants of a stopped target, off the stop's path. */
     private final ExecutorService walker;
-    /** Per target key, the count of its stops: a descendant walk applies only to the stop it was started for. */
-    private final Map<String, Long> stops = new ConcurrentHashMap<>();
+    /** Numbers the stops: a descendant walk applies only to the stop it was started for. */
+    private final java.util.concurrent.atomic.AtomicLong stopCount = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
-    /** Per signalled target, the pids its last stop stopped (descendants included): what its resume continues. */
-    private final Map<String, List<Long>> stoppedPids = new ConcurrentHashMap<>();
+    /** Per signalled target, its last stop and the pids it stopped (descendants included): what its resume continues. */
+    private final Map<String, Held> stoppedPids = new ConcurrentHashMap<>();
     private final Process watchdog;
     private final OutputStream toWatchdog;
     private final Signaller signaller = new Signaller();
@@ -118,11 +118,10 @@ public final class LeaseGuard implements AutoCloseable {
             old.cancel(false);
         }
         if (target instanceof PauseTarget.Pids p) {
-            long stop;
+            long stop = stopCount.incrementAndGet();
             synchronized (this) {
                 signaller.signal(p.pids(), true);
-                stoppedPids.put(target.key(), p.pids());
-                stop = stops.merge(target.key(), 1L, Long::sum);
+                stoppedPids.put(target.key(), new Held(stop, p.pids()));
             }
             walker.execute(() -> stopDescendants(p, stop));
         } else {
@@ -138,19 +137,19 @@ public final class LeaseGuard implements AutoCloseable {
     private void stopDescendants(PauseTarget.Pids p, long stop) {
         List<Long> all = Pauser.withDescendants(p.pids());
         synchronized (this) {
-            List<Long> held = stoppedPids.get(p.key());
-            if (held == null || stops.getOrDefault(p.key(), 0L) != stop) {
+            Held held = stoppedPids.get(p.key());
+            if (held == null || held.stop() != stop) {
                 return;
             }
-            List<Long> more = all.stream().filter(pid -> !held.contains(pid)).toList();
+            List<Long> more = all.stream().filter(pid -> !held.pids().contains(pid)).toList();
             if (more.isEmpty()) {
                 return;
             }
             try {
                 signaller.signal(more, true);
-                List<Long> both = new ArrayList<>(held);
+                List<Long> both = new ArrayList<>(held.pids());
                 both.addAll(more);
-                stoppedPids.put(p.key(), List.copyOf(both));
+                stoppedPids.put(p.key(), new Held(stop, List.copyOf(both)));
             } catch (IOException e) {
                 LOG.error("stopping the descendants of {} failed: {}", p.key(), e.getMessage());
             }
@@ -159,12 +158,16 @@ public final class LeaseGuard implements AutoCloseable {
 
     /** Continues what the target's last stop stopped (no /proc walk: the actuation fast path); true if there was any. */
     private synchronized boolean continueStopped(PauseTarget target) throws IOException {
-        List<Long> pids = stoppedPids.remove(target.key());
-        if (pids == null || pids.isEmpty()) {
+        Held held = stoppedPids.remove(target.key());
+        if (held == null || held.pids().isEmpty()) {
             return false;
         }
-        signaller.signal(pids, false);
+        signaller.signal(held.pids(), false);
         return true;
+    }
+
+    /** One stop of a signalled target: its number and the pids it stopped. */
+    private record Held(long stop, List<Long> pids) {
     }
 
     /** Resumes {@code target} now (idempotent). */
