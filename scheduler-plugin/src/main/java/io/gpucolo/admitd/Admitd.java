@@ -44,7 +44,7 @@ public final class Admitd implements AutoCloseable {
     /** What the daemon needs from its command line. */
     public record Options(Path policyFile, Path journal, Path secretFile, Path hookConf, String slurmConf,
                           String gpuModel, long gpuMemoryMiB, int portOverride, Duration reconcileOverride,
-                          DecisionJournal.Sync journalSync, long journalCompactBytes, Path socket) {
+                          DecisionJournal.Sync journalSync, long journalCompactBytes, Path socket, boolean realtime) {
     }
 
     /** Scratch requests run through the whole request path after start ({@link WarmUp}). */
@@ -93,8 +93,9 @@ public final class Admitd implements AutoCloseable {
             case "ping" -> new Reply("ok", Map.of("decisions", Integer.toString(book.size())));
             case "status" -> status.reply();
             default -> desk.decide(r);
-        }, times);
+        }, times, o.realtime());
         status.times(times, journal::forceTimes);
+        status.hookThread(server::hookThread);
         HookSettings.write(o.hookConf(), HookSettings.render(setup.get().policy(), server.port(), o.socket(), o.secretFile(), gpus, peers.allowed()));
         Thread warm = new Thread(() -> WarmUp.run(setup::get, state.cluster(), WARM_UP_REQUESTS), "admitd-warmup");
         warm.setDaemon(true);                             // serving already: the first requests are only slower

@@ -32,6 +32,8 @@ import java.util.logging.Logger;
 final class Desk {
     private static final Logger LOG = Logger.getLogger(Desk.class.getName());
     private static final Duration DEFAULT_DURATION = Duration.ofHours(1);
+    /** A user name admitd accepts from the hook (what Slurm reports for a local account). */
+    private static final java.util.regex.Pattern USER = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final Supplier<Setup> setup;
     private final ClusterState state;
@@ -88,7 +90,7 @@ final class Desk {
                     throw new IllegalArgumentException("the job does not ask for gpucolo (comment '"
                             + JobOptions.clip(r.field("comment").orElse("")) + "')");
                 }
-                if (user.isEmpty() || !user.matches("[A-Za-z0-9._-]{1,64}")) {
+                if (user.isEmpty() || !USER.matcher(user).matches()) {
                     throw new IllegalArgumentException("cannot tell the submitting user (uid " + r.field("uid").orElse("?") + ")");
                 }
             } catch (IllegalArgumentException e) {

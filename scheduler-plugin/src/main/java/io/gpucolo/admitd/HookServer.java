@@ -44,18 +44,21 @@ final class HookServer implements AutoCloseable {
 
     HookServer(InetAddress address, int port, String secret, PeerCheck peers, Function<Request, Reply> handler)
             throws IOException {
-        this(address, port, null, secret, peers, handler, new PathTimes());
+        this(address, port, null, secret, peers, handler, new PathTimes(), false);
     }
 
     /** @param unixSocket also listen on this Unix socket (peers checked with SO_PEERCRED), or null */
     HookServer(InetAddress address, int port, java.nio.file.Path unixSocket, String secret, PeerCheck peers,
                Function<Request, Reply> handler) throws IOException {
-        this(address, port, unixSocket, secret, peers, handler, new PathTimes());
+        this(address, port, unixSocket, secret, peers, handler, new PathTimes(), false);
     }
 
-    /** @param times where each request's stage times are recorded */
+    /**
+     * @param times    where each request's stage times are recorded
+     * @param realtime whether the Unix socket's serving thread runs SCHED_FIFO ({@link UnixListener})
+     */
     HookServer(InetAddress address, int port, java.nio.file.Path unixSocket, String secret, PeerCheck peers,
-               Function<Request, Reply> handler, PathTimes times) throws IOException {
+               Function<Request, Reply> handler, PathTimes times, boolean realtime) throws IOException {
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("admitd listens on loopback only, not " + address);
         }
@@ -74,7 +77,7 @@ final class HookServer implements AutoCloseable {
         this.acceptor = new Thread(this::acceptLoop, "admitd-accept");
         acceptor.setDaemon(true);
         acceptor.start();
-        this.unix = unixSocket == null ? null : new UnixListener(unixSocket, pool, this::serve, peers);
+        this.unix = unixSocket == null ? null : new UnixListener(unixSocket, pool, this::serve, peers, realtime);
     }
 
     int port() {
@@ -103,6 +106,11 @@ final class HookServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** How the thread answering the hook on the Unix socket is scheduled, for {@code status}. */
+    String hookThread() {
+        return unix == null ? "no Unix socket (TCP connections are served on a pool)" : unix.scheduling();
     }
 
     /** The stage times of every request served (microseconds), for {@code status}. */

@@ -18,6 +18,7 @@ import java.util.Optional;
 record JobOptions(Optional<String> service, int sharePercent, long memoryMiB, boolean restartable) {
     /** Share when the comment names none, percent. */
     static final int DEFAULT_SHARE = 20;
+    private static final java.util.regex.Pattern BLANKS = java.util.regex.Pattern.compile("\\s+");
 
     /**
      * Parses a comment. Returns empty when the job does not opt in at all.
@@ -46,7 +47,7 @@ record JobOptions(Optional<String> service, int sharePercent, long memoryMiB, bo
         long mem = defaultMemoryMiB;
         boolean restartable = false;
         String opts = byComment ? text.substring(c.trainingComment().length()).strip() : "";
-        for (String tok : opts.isEmpty() ? new String[0] : opts.split("\\s+")) {
+        for (String tok : opts.isEmpty() ? new String[0] : BLANKS.split(opts)) {
             if (tok.startsWith("share=")) {
                 share = percent(tok.substring(6));
             } else if (tok.startsWith("mem=")) {

@@ -21,6 +21,13 @@ final class StatusView {
     private volatile PathTimes times = new PathTimes();
     private volatile Supplier<org.HdrHistogram.Histogram> fsyncTimes = () -> new org.HdrHistogram.Histogram(3);
 
+    private volatile Supplier<String> hookThread = () -> "?";
+
+    /** How the hook's serving thread is scheduled ({@link HookServer#hookThread()}). */
+    void hookThread(Supplier<String> scheduling) {
+        hookThread = scheduling;
+    }
+
     /** Where the request stage times and the journal's force times come from. */
     void times(PathTimes requests, Supplier<org.HdrHistogram.Histogram> fsync) {
         times = requests;
@@ -43,6 +50,7 @@ final class StatusView {
         f.put("requests", Long.toString(h.getTotalCount()));
         f.put("service_p50_ms", String.format(java.util.Locale.ROOT, "%.3f", h.getValueAtPercentile(50) / 1000.0));
         f.put("service_p99_ms", String.format(java.util.Locale.ROOT, "%.3f", h.getValueAtPercentile(99) / 1000.0));
+        f.put("hook_thread", hookThread.get());
         f.put("stages_p50_ms", times.at(50));
         f.put("stages_p99_ms", times.at(99));
         org.HdrHistogram.Histogram fs = fsyncTimes.get();

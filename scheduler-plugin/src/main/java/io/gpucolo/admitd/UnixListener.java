@@ -1,5 +1,6 @@
 package io.gpucolo.admitd;
 
+import io.gpucolo.admission.platform.Realtime;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -26,7 +27,9 @@ import jdk.net.UnixDomainPrincipal;
  * machine with a large connection hash). Same protocol, same handler, same peer rule: {@code admitd.allowed_peer}
  * and root. The peer is checked as soon as it connects: the controller's requests are answered on the accepting
  * thread itself (slurmctld asks one at a time; no hand-off to wait for under load), anyone else is read and
- * refused on the pool. A stale socket file from a killed admitd is replaced on start.
+ * refused on the pool. That thread may run in SCHED_FIFO ({@link Realtime}): it only blocks (accept, read, the
+ * journal's flush) or does one bounded decision, and slurmctld holds its locks until it answers. A stale socket file
+ * from a killed admitd is replaced on start.
  */
 final class UnixListener implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(UnixListener.class.getName());
@@ -39,6 +42,8 @@ final class UnixListener implements AutoCloseable {
 
     private final Path path;
     private final ServerSocketChannel server;
+    /** The scheduling class the serving thread got, for {@code status}. */
+    private volatile String scheduling = "starting";
     /** How often the watchdog looks for connections past the read timeout. */
     static final long WATCH_MS = 250;
     /**
@@ -53,7 +58,9 @@ final class UnixListener implements AutoCloseable {
         return t;
     });
 
-    UnixListener(Path path, ThreadPoolExecutor pool, Exchange exchange, PeerCheck peers) throws IOException {
+    /** @param realtime run the accepting (and serving) thread in SCHED_FIFO ({@link Realtime}) */
+    UnixListener(Path path, ThreadPoolExecutor pool, Exchange exchange, PeerCheck peers, boolean realtime)
+            throws IOException {
         this.path = path;
         Files.createDirectories(path.toAbsolutePath().getParent());
         if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -73,9 +80,32 @@ final class UnixListener implements AutoCloseable {
         }
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));   // SO_PEERCRED decides
         timeouts.scheduleWithFixedDelay(this::closeLate, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
-        Thread acceptor = new Thread(() -> acceptLoop(pool, exchange, peers), "admitd-unix-accept");
+        Thread acceptor = new Thread(() -> {
+            if (realtime) {
+                raise();
+            } else {
+                scheduling = "normal priority (--no-realtime)";
+            }
+            acceptLoop(pool, exchange, peers);
+        }, "admitd-unix-accept");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    private void raise() {
+        if (Realtime.raiseCurrentThread()) {
+            scheduling = "SCHED_FIFO 1";
+            LOG.info("the hook's thread on " + path + " runs SCHED_FIFO, priority 1");
+        } else {
+            scheduling = "normal priority (SCHED_FIFO not permitted: needs root, CAP_SYS_NICE or RLIMIT_RTPRIO 1)";
+            LOG.warning("could not put the hook's thread on " + path + " in SCHED_FIFO (needs root, CAP_SYS_NICE or "
+                    + "an RLIMIT_RTPRIO of 1); it runs at normal priority, and slurmctld may wait for it to get a CPU");
+        }
+    }
+
+    /** The serving thread's scheduling class: {@code SCHED_FIFO 1} or {@code normal priority (why)}. */
+    String scheduling() {
+        return scheduling;
     }
 
     private void acceptLoop(ThreadPoolExecutor pool, Exchange exchange, PeerCheck peers) {

@@ -103,6 +103,27 @@ class HookServerTest {
     }
 
     @Test
+    void theUnixSocketsRequestsAreAnsweredOnARealTimeThreadOnlyWhenAsked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "SCHED_FIFO needs root (CAP_SYS_NICE)");
+        for (boolean realtime : new boolean[] {true, false}) {
+            java.nio.file.Path sock = dir.resolve("rt-" + realtime + ".sock");
+            try (HookServer unix = new HookServer(InetAddress.getLoopbackAddress(), 0, sock, SECRET,
+                    PeerCheck.forUser("root"), r -> new Reply("ok", Map.of("policy",
+                    Integer.toString(io.gpucolo.admission.platform.Realtime.currentPolicy()))), new PathTimes(false), realtime)) {
+                String line = new Request("ping", Map.of()).encode(SECRET);
+                try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock))) {
+                    ch.write(java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII)));
+                    assertEquals("GPUCOLO/1 ok policy=" + (realtime ? 1 : 0), new BufferedReader(new InputStreamReader(
+                            java.nio.channels.Channels.newInputStream(ch), StandardCharsets.US_ASCII)).readLine(),
+                            "realtime=" + realtime + ": the scheduling class of the thread that decided");
+                }
+            }
+        }
+    }
+
+    @Test
     void aWrongSecretIsRefused() throws Exception {
         Reply r = new HookClient(server.port(), "not-the-secret-at-all", Duration.ofSeconds(2))
                 .ask(new Request("ping", Map.of()));

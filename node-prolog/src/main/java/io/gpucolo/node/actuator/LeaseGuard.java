@@ -1,5 +1,6 @@
 package io.gpucolo.node.actuator;
 
+import io.gpucolo.admission.platform.Realtime;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,53 +1,24 @@
 package io.gpucolo.node.actuator;
 
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
+import io.gpucolo.admission.platform.Jna;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The two libc calls the actuators need, through JNA's direct mapping, from the calling thread: {@code kill(2)} (Java
+ * The libc call the actuators need, through JNA's direct mapping, from the calling thread: {@code kill(2)} (Java
  * itself cannot send SIGSTOP or SIGCONT: a system call per signal, no process start and no round trip to a coprocess,
- * so a stop or a resume never waits for another process to get a CPU) and {@code sched_setscheduler(2)} for
- * {@link Realtime}. Linux on x86-64 and arm64 only (where SIGCONT is 18 and SIGSTOP 19); elsewhere, or when JNA's
- * native stub cannot be loaded (e.g. a {@code noexec} temporary directory), {@link #available()} is false and
- * {@link Signaller} uses its coprocess. Stateless, thread-safe.
+ * so a stop or a resume never waits for another process to get a CPU). Linux on x86-64 and arm64 only (where SIGCONT
+ * is 18 and SIGSTOP 19; {@link Jna}); elsewhere, or when JNA's native stub cannot be loaded, {@link #available()} is
+ * false and {@link Signaller} uses its coprocess. Stateless, thread-safe.
  */
 final class Libc {
-    private static final Logger LOG = LoggerFactory.getLogger(Libc.class);
     private static final int SIGCONT = 18;
     private static final int SIGSTOP = 19;
-    private static final int SCHED_FIFO = 1;
-    private static final boolean AVAILABLE = load();
+    private static final boolean AVAILABLE = Jna.registerLibc(Libc.class, "signals go through a coprocess");
 
     private Libc() {
     }
 
-    private static boolean load() {
-        String arch = System.getProperty("os.arch", "");
-        if (!"Linux".equals(System.getProperty("os.name")) || !List.of("amd64", "x86_64", "aarch64").contains(arch)) {
-            return false;
-        }
-        try {
-            Native.register(Libc.class, Platform.C_LIBRARY_NAME);
-            return true;
-        } catch (LinkageError | RuntimeException e) {
-            LOG.warn("libc through JNA unavailable ({}); signals go through a coprocess, threads keep their priority",
-                    e.toString());
-            return false;
-        }
-    }
-
     private static native int kill(int pid, int sig);
-
-    /** {@code param} is a {@code struct sched_param}: one int, the priority. */
-    private static native int sched_setscheduler(int pid, int policy, int[] param);
-
-    /** Puts the calling thread in SCHED_FIFO at {@code priority}; true when it took (root, or CAP_SYS_NICE). */
-    static boolean fifo(int priority) {
-        return AVAILABLE && sched_setscheduler(0, SCHED_FIFO, new int[] {priority}) == 0;
-    }
 
     /** Whether signals can be sent from this JVM directly. */
     static boolean available() {

@@ -121,7 +121,8 @@ public final class HookBenchCommand implements Callable<Integer> {
                     + " ms, p99 " + r.field("service_p99_ms").orElse("?") + " ms\n  stages p50 ms: "
                     + r.field("stages_p50_ms").orElse("?") + "\n  stages p99 ms: " + r.field("stages_p99_ms").orElse("?")
                     + "\n  journal fsyncs: " + r.field("journal_fsyncs").orElse("?") + ", p50/p99/max ms "
-                    + r.field("journal_fsync_p50_p99_max_ms").orElse("?");
+                    + r.field("journal_fsync_p50_p99_max_ms").orElse("?") + "\n  hook thread: "
+                    + r.field("hook_thread").orElse("?");
         } catch (Exception e) {
             return "unavailable (" + e.getMessage() + ")";
         }

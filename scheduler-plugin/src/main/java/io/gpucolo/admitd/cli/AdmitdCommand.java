@@ -71,6 +71,12 @@ public final class AdmitdCommand implements Callable<Integer> {
                     + "(default: admitd.sock next to the journal)")
     String socket;
 
+    @Option(names = "--realtime", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "run the thread that answers the hook on the Unix socket in SCHED_FIFO (priority 1), so that "
+                    + "slurmctld, waiting under its locks, never waits for it to get a CPU; needs root or RLIMIT_RTPRIO, "
+                    + "else it runs at normal priority (default: on; --no-realtime to turn off)")
+    boolean realtime;
+
     @Option(names = "--journal-compact-bytes", paramLabel = "BYTES", defaultValue = "8388608",
             description = "compact the journal (drop events already in the store that no followed decision needs) "
                     + "once it holds this many bytes, at least 1024 (default: ${DEFAULT-VALUE})")
@@ -79,6 +85,7 @@ public final class AdmitdCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        io.gpucolo.admitd.DaemonLog.install();          // log lines written off the request path
         if (journalCompactBytes < 1024) {
             err.println("--journal-compact-bytes: must be at least 1024, got " + journalCompactBytes);
             err.flush();
@@ -101,7 +108,7 @@ public final class AdmitdCommand implements Callable<Integer> {
         var options = new Admitd.Options(policy, journal, secretFile, hook, slurmConf.toString(), gpuModel,
                 gpuMemoryMiB, port, reconcileMs > 0 ? Duration.ofMillis(reconcileMs) : null, journalSync, journalCompactBytes,
                 "none".equals(socket) ? null : socket != null ? Path.of(socket)
-                        : journal.toAbsolutePath().resolveSibling("admitd.sock"));
+                        : journal.toAbsolutePath().resolveSibling("admitd.sock"), realtime);
         Admitd daemon = Admitd.start(options, holder, model, Stores.open(holder.current().policy()), secret);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -48,7 +48,8 @@ public final class StatusCommand implements Callable<Integer> {
                     + r.field("requests").orElse("?") + " requests served, p50 " + r.field("service_p50_ms").orElse("?")
                     + " ms, p99 " + r.field("service_p99_ms").orElse("?") + " ms");
             r.field("stages_p99_ms").ifPresent(v -> out.println("  request stages p99 ms: " + v
-                    + "; journal fsync p50,p99,max ms: " + r.field("journal_fsync_p50_p99_max_ms").orElse("?")));
+                    + "; journal fsync p50,p99,max ms: " + r.field("journal_fsync_p50_p99_max_ms").orElse("?")
+                    + "; hook thread: " + r.field("hook_thread").orElse("?")));
             r.fields().forEach((k, v) -> {
                 if (k.startsWith("gpu")) {
                     out.println("  " + v);
