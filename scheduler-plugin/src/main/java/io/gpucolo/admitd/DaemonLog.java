@@ -1,13 +1,14 @@
 package io.gpucolo.admitd;
 
+import io.gpucolo.admission.platform.Background;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.ErrorManager;
 import java.util.logging.Formatter;
@@ -23,7 +24,8 @@ import java.util.logging.StreamHandler;
  * written by a background thread. A decision is logged while slurmctld waits for its answer; JDK logging's default
  * console handler would, on that thread, walk the stack to find the caller, format a date and write and flush the log
  * file: about 0.2 ms of every submission (docs/BENCHMARKS.md, "Where a submission's time goes"). Here the caller only
- * queues the record. The queue is bounded ({@link #CAPACITY}): when it is full a record is dropped, never waited for,
+ * queues the record; the writer (nice 10) wakes every {@link #WRITE_EVERY_MS} ms and writes what is queued, so a
+ * request wakes no other thread. The queue is bounded ({@link #CAPACITY}): when it is full a record is dropped, never waited for,
  * and the writer logs how many were dropped. The log is for people: decisions are in the journal and the audit log.
  * On a normal exit (JDK logging's shutdown reset closes the handler) the queue is written out; a {@code kill -9}
  * loses at most the records still queued, none of them a decision.
@@ -35,7 +37,11 @@ public final class DaemonLog extends Handler {
     /** Records that may wait to be written. */
     static final int CAPACITY = 8192;
 
-    private final BlockingQueue<LogRecord> queue = new ArrayBlockingQueue<>(CAPACITY);
+    /** How often the writer wakes to write what was queued. */
+    static final long WRITE_EVERY_MS = 100;
+
+    private final Queue<LogRecord> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final StreamHandler out;
     private final Thread writer;
@@ -73,19 +79,20 @@ public final class DaemonLog extends Handler {
         if (closed || !isLoggable(r)) {
             return;
         }
-        if (!queue.offer(r)) {
+        if (queued.incrementAndGet() > CAPACITY) {
+            queued.decrementAndGet();
             dropped.incrementAndGet();
+            return;
         }
+        queue.add(r);
     }
 
     private void writeLoop() {
+        Background.lowerCurrentThread();
         while (!closed) {
             try {
-                LogRecord r = queue.poll(250, TimeUnit.MILLISECONDS);
-                if (r != null) {
-                    write(r);
-                    drainTo();
-                }
+                Thread.sleep(WRITE_EVERY_MS);
+                drainTo();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -98,6 +105,7 @@ public final class DaemonLog extends Handler {
     private synchronized void drainTo() {
         LogRecord r;
         while ((r = queue.poll()) != null) {
+            queued.decrementAndGet();
             write(r);
         }
         long lost = dropped.getAndSet(0);
@@ -135,7 +143,7 @@ public final class DaemonLog extends Handler {
 
     /** Records still queued (for tests). */
     int queued() {
-        return queue.size();
+        return queued.get();
     }
 
     /** One line per record: local time to the millisecond, level, logger's simple name, message, stack trace. */

@@ -34,17 +34,36 @@ public final class Realtime {
         };
     }
 
+    /** The calling thread's kernel id (from {@code /proc/thread-self}), or -1 when unreadable. */
+    public static int currentThreadId() {
+        try {
+            String link = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).toString();
+            return Integer.parseInt(link.substring(link.lastIndexOf('/') + 1));
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /**
      * The calling thread's scheduling class as {@code /proc/thread-self/stat} reports it (field 41, the policy: 0
      * ordinary, 1 FIFO), or -1 when unreadable. For tests and {@code status}.
      */
     public static int currentPolicy() {
+        return statField(41).orElse(-1);
+    }
+
+    /** The calling thread's nice value ({@code /proc/thread-self/stat} field 19), empty when unreadable. */
+    public static java.util.OptionalInt currentNice() {
+        return statField(19);
+    }
+
+    private static java.util.OptionalInt statField(int field) {
         try {
             String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Integer.parseInt(f[41 - 3]);
+            return java.util.OptionalInt.of(Integer.parseInt(f[field - 3]));
         } catch (java.io.IOException | RuntimeException e) {
-            return -1;
+            return java.util.OptionalInt.empty();
         }
     }
 }

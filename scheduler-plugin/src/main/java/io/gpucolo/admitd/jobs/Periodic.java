@@ -20,7 +20,9 @@ import org.quartz.impl.StdSchedulerFactory;
 /**
  * admitd's periodic work on Quartz (in-memory job store, two worker threads). Tasks are plain
  * {@link Runnable}s handed over by name through a job factory (no class names, no reflection wiring); a task
- * never runs twice at once, and an exception in one run is logged and the next run goes ahead.
+ * never runs twice at once, and an exception in one run is logged and the next run goes ahead. The workers run at
+ * nice 10 ({@link io.gpucolo.admission.platform.Background}), as do the Slurm commands they start: this is
+ * background work, and slurmctld's thread waiting for a submission's answer should get the CPU first.
  */
 public final class Periodic implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Periodic.class.getName());
@@ -62,6 +64,7 @@ public final class Periodic implements AutoCloseable {
 
         @Override
         public void execute(JobExecutionContext ctx) {
+            io.gpucolo.admission.platform.Background.lowerCurrentThread();   // yields to the hook's callers
             try {
                 body.run();
             } catch (RuntimeException e) {

@@ -35,11 +35,35 @@ public final class SlurmCommands {
 
     /** Runs a program with arguments (each passed as one argv entry, unquoted) and returns its stdout. */
     public String run(String program, List<String> args) throws SlurmFormatException {
+        Output out = execute(program, args);
+        return new String(out.array(), 0, out.size(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A byte buffer kept per thread and reused: {@code squeue --json} of thousands of jobs is several MB every
+     * reconcile period, and growing a fresh buffer to that size each time (then copying it into a string) made most
+     * of admitd's garbage, hence its collector's pauses, which a submission arriving at that moment waits for.
+     */
+    private static final class Output extends ByteArrayOutputStream {
+        Output() {
+            super(64 * 1024);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+    }
+
+    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
+
+    /** Runs the command into this thread's output buffer (valid until this thread runs the next command). */
+    private Output execute(String program, List<String> args) throws SlurmFormatException {
         CommandLine cl = new CommandLine(program);
         for (String a : args) {
             cl.addArgument(a, false);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Output out = OUTPUT.get();
+        out.reset();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         DefaultExecutor ex = DefaultExecutor.builder().get();
         ex.setStreamHandler(new PumpStreamHandler(out, err));
@@ -54,12 +78,13 @@ public final class SlurmCommands {
         } catch (IOException e) {
             throw new SlurmFormatException(what + ": " + e.getMessage(), e);
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return out;
     }
 
     /** Every job Slurm knows ({@code squeue --json}). */
     public List<SlurmJob> jobs() throws SlurmFormatException {
-        return SlurmJson.jobs(run("squeue", List.of("--json")));
+        Output out = execute("squeue", List.of("--json"));
+        return SlurmJson.jobs(out.array(), out.size());
     }
 
     /** Every typed GPU of every node ({@code sinfo --json}). */

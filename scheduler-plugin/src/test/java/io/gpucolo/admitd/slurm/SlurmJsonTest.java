@@ -28,6 +28,60 @@ class SlurmJsonTest {
         assertTrue(!j.state().isEmpty());
     }
 
+    /** The fields as a whole-document tree reads them (the oracle the streaming reader must agree with). */
+    private static List<SlurmJob> byTree(String json) throws Exception {
+        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        List<SlurmJob> out = new java.util.ArrayList<>();
+        for (var j : root.get("jobs")) {
+            List<String> gres = new java.util.ArrayList<>();
+            j.path("gres_detail").forEach(g -> gres.add(g.asText()));
+            out.add(new SlurmJob(Long.toString(j.get("job_id").asLong()), j.get("job_state").asText(),
+                    j.path("state_reason").asText(""), j.path("user_name").asText(""), j.path("admin_comment").asText(""),
+                    j.path("tres_per_node").asText(""), j.path("nodes").asText(""), gres));
+        }
+        return out;
+    }
+
+    @Test
+    void theStreamingReaderAgreesWithAWholeTreeOnRealAndOddDocuments() throws Exception {
+        String real = resource("squeue-22.05.json");
+        assertEquals(byTree(real), SlurmJson.jobs(real));
+        assertTrue(SlurmJson.jobs(real).stream().anyMatch(j -> !j.user().isEmpty()), "the real jobs have users");
+        String odd = "{\"meta\":{\"plugin\":{\"type\":\"openapi/v0.0.38\"}},\"errors\":[],\"jobs\":["
+                + "{\"account\":\"x\",\"job_id\":41,\"job_state\":[\"RUNNING\"],\"nodes\":null,\"gres_detail\":[\"gpu:g1:1(IDX:1)\",{\"a\":1}],"
+                + "\"admin_comment\":\"gpucolo:mps gpu=n1:g1\",\"array\":{\"deep\":[[1,2],{\"job_id\":\"no\"}]}},"
+                + "{\"job_state\":\"PENDING\",\"tres_per_node\":42,\"job_id\":42,\"user_name\":\"b\u00e9a\"}"
+                + "],\"warnings\":[]}";
+        List<SlurmJob> jobs = SlurmJson.jobs(odd);
+        assertEquals(byTree(odd), jobs);
+        assertEquals("", jobs.get(0).state(), "a state that is not a scalar reads as empty, as asText() gives it");
+        assertEquals(List.of("gpu:g1:1(IDX:1)", ""), jobs.get(0).gresDetail());
+        assertEquals("42", jobs.get(1).tresPerNode());
+        assertEquals("b\u00e9a", jobs.get(1).user());
+        StringBuilder big = new StringBuilder("{\"jobs\":[");
+        for (int i = 0; i < 5000; i++) {
+            big.append(i == 0 ? "" : ",").append("{\"job_id\":").append(i).append(",\"job_state\":\"PENDING\",\"comment\":\"")
+                    .append("x".repeat(200)).append("\"}");
+        }
+        assertEquals(5000, SlurmJson.jobs(big.append("]}").toString()).size());
+    }
+
+    @Test
+    void jobsThatAreNotObjectsOrHaveNullIdsAreNamed() {
+        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":[{\"job_id\":1,\"job_state\":\"R\"},7]}"))
+                .getMessage().contains("jobs[1] is not an object"));
+        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":[{\"job_id\":null,\"job_state\":\"R\"}]}"))
+                .getMessage().contains("jobs[0]: missing key 'job_id'"));
+        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":[{\"job_id\":3,\"job_state\":null}]}"))
+                .getMessage().contains("jobs[0]: missing key 'job_state'"));
+        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":[{\"job_id\":1.5,\"job_state\":\"R\"}]}"))
+                .getMessage().contains("jobs[0].job_id is not a number: 1.5"));
+        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("[1,2]"))
+                .getMessage().contains("not a JSON object"));
+        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":null}"))
+                .getMessage().contains("missing key 'jobs'"));
+    }
+
     @Test
     void readsTypedGpusOfRealSinfo() throws Exception {
         List<GpuId> gpus = SlurmJson.gpus(resource("sinfo-22.05.json"));
@@ -65,6 +119,16 @@ class SlurmJsonTest {
         assertTrue(jobs.get(0).held());
         var gpus = SlurmJson.gpus("{\"nodes\":[{\"name\":\"n1\",\"gres\":\"gpu:4,mps:g0:100,gpu:tesla:1,gpu:g2:1(S:0)\"}]}");
         assertEquals(java.util.List.of(new io.gpucolo.admission.model.GpuId("n1", 2)), gpus);
+    }
+
+    @Test
+    void aLongOutputThenAShortOneOnTheSameThreadEachReadWhole() throws Exception {
+        SlurmCommands c = new SlurmCommands(null, java.time.Duration.ofSeconds(10));
+        String big = c.run("/bin/sh", List.of("-c", "head -c 300000 /dev/zero | tr '\\0' x; echo end"));
+        assertEquals(300_004, big.length());
+        assertTrue(big.endsWith("xend\n"));
+        assertEquals("short\n", c.run("/bin/echo", List.of("short")), "nothing of the longer output is left over");
+        assertEquals("\"$(x)\" ;|&\n", c.run("/bin/echo", List.of("\"$(x)\" ;|&")), "an argument is never a shell string");
     }
 
     @Test
