@@ -23,7 +23,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The loopback endpoint the submit hook talks to. One request line per connection, at most
+ * The loopback endpoint the submit hook talks to. One request line per TCP connection (the Unix socket keeps the
+ * controller's connections for more, {@link UnixListener}), at most
  * {@link Wire#MAX_REQUEST_BYTES}; a peer that is not on loopback is dropped, one whose socket belongs to a user other
  * than {@code admitd.allowed_peer} or root gets an {@code error} ({@link PeerCheck}); a malformed, oversized or truncated
  * request gets an {@code error} reply and is logged; nothing a peer sends can stop the server.
@@ -122,7 +123,8 @@ final class HookServer implements AutoCloseable {
         try (s) {
             s.setSoTimeout(READ_TIMEOUT_MS);
             s.setTcpNoDelay(true);
-            serve(s.getInputStream(), s.getOutputStream(), "port " + s.getPort(), () -> peers.refusal(s), accepted);
+            serve(new java.io.BufferedInputStream(s.getInputStream()), s.getOutputStream(), "port " + s.getPort(),
+                    () -> peers.refusal(s), accepted);
         } catch (IOException e) {
             LOG.fine(() -> "connection ended early: " + e.getMessage());
         }
@@ -130,21 +132,31 @@ final class HookServer implements AutoCloseable {
 
     /**
      * One exchange: reads the request line, checks the peer, answers. {@code refusal} runs after the read (a
-     * refused peer still gets its reply, not a broken pipe).
+     * refused peer still gets its reply, not a broken pipe). Returns whether the connection may carry another
+     * request (see {@link #exchange}).
      */
-    void serve(InputStream in, OutputStream out, String who, java.util.function.Supplier<java.util.Optional<String>> refusal,
-               long accepted) {
-        exchange(in, out, who, refusal, accepted, secret, handler, times);
+    boolean serve(InputStream in, OutputStream out, String who, java.util.function.Supplier<java.util.Optional<String>> refusal,
+                  long accepted) {
+        return exchange(in, out, who, refusal, accepted, secret, handler, times);
     }
 
-    /** The exchange itself, on any streams and handler (also run by {@link WarmUp} on scratch state). */
-    static void exchange(InputStream in, OutputStream out, String who,
+    /**
+     * The exchange itself, on any streams and handler (also run by {@link WarmUp} on scratch state). {@code in} is
+     * read one byte at a time up to the newline, never past it (give it a buffered stream), so that a connection can
+     * carry the next request. Returns true when a whole, well-formed request from an accepted peer was answered:
+     * the connection is at a line boundary and may carry another request; false after an error reply, a refusal,
+     * or a broken connection (the caller closes it).
+     *
+     * @param accepted when the request's first byte was there to read (or the connection accepted), nanoTime
+     */
+    static boolean exchange(InputStream in, OutputStream out, String who,
                          java.util.function.Supplier<java.util.Optional<String>> refusal, long accepted, String secret,
                          Function<Request, Reply> handler, PathTimes times) {
         long t0 = accepted;
         long read = t0;
         long connect = -1;
         String op = "?";
+        boolean reusable = false;
         try {
             Reply reply;
             try {
@@ -159,6 +171,7 @@ final class HookServer implements AutoCloseable {
                     op = r.op();
                     connect = connectMicros(r, accepted);
                     reply = handler.apply(r);
+                    reusable = true;
                 }
             } catch (ProtocolException e) {
                 LOG.warning("bad request from " + who + ": " + e.getMessage());
@@ -172,11 +185,13 @@ final class HookServer implements AutoCloseable {
             out.flush();
             long done = System.nanoTime();
             times.exchange(connect, Math.max(0, read - t0), decided - Math.max(read, t0), done - decided, op);
+            return reusable;
         } catch (IOException e) {
             LOG.fine(() -> "connection ended early: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "request handling failed", e);
         }
+        return false;
     }
 
     /**
@@ -199,25 +214,24 @@ final class HookServer implements AutoCloseable {
         }
     }
 
-    /** Reads one line (without the newline); oversize and truncation are protocol errors. */
+    /**
+     * Reads one line (without the newline), one byte at a time so that nothing after the newline is consumed;
+     * oversize and truncation are protocol errors.
+     */
     static byte[] readLine(InputStream in) throws IOException, ProtocolException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
-        byte[] chunk = new byte[1024];
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(512);
         while (true) {
-            int n = in.read(chunk);
-            if (n < 0) {
+            int b = in.read();
+            if (b < 0) {
                 throw new ProtocolException(buf.size() == 0 ? "empty request" : "truncated request (no newline after "
                         + buf.size() + " bytes)");
             }
-            for (int i = 0; i < n; i++) {
-                if (chunk[i] == '\n') {
-                    buf.write(chunk, 0, i);
-                    byte[] line = buf.toByteArray();
-                    int len = line.length > 0 && line[line.length - 1] == '\r' ? line.length - 1 : line.length;
-                    return java.util.Arrays.copyOf(line, len);
-                }
+            if (b == '\n') {
+                byte[] line = buf.toByteArray();
+                int len = line.length > 0 && line[line.length - 1] == '\r' ? line.length - 1 : line.length;
+                return len == line.length ? line : java.util.Arrays.copyOf(line, len);
             }
-            buf.write(chunk, 0, n);
+            buf.write(b);
             if (buf.size() >= Wire.MAX_REQUEST_BYTES) {
                 throw new ProtocolException("request exceeds " + Wire.MAX_REQUEST_BYTES + " bytes");
             }

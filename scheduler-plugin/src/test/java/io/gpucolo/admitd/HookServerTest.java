@@ -123,6 +123,75 @@ class HookServerTest {
         }
     }
 
+    private static String readReply(java.nio.channels.SocketChannel ch) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+        while (true) {
+            one.clear();
+            if (ch.read(one) < 0) {
+                return sb.length() == 0 ? null : sb.toString();
+            }
+            char c = (char) one.get(0);
+            if (c == '\n') {
+                return sb.toString();
+            }
+            sb.append(c);
+        }
+    }
+
+    private static void send(java.nio.channels.SocketChannel ch, String text) throws Exception {
+        ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void theControllersUnixConnectionCarriesRequestAfterRequestUntilOneFails(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path sock = dir.resolve("keep.sock");
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        try (HookServer unix = new HookServer(InetAddress.getLoopbackAddress(), 0, sock, SECRET,
+                PeerCheck.forUser(System.getProperty("user.name")),
+                r -> new Reply("ok", Map.of("n", served.incrementAndGet() + ":" + r.field("comment").orElse(""))))) {
+            try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock))) {
+                for (int i = 1; i <= 3; i++) {
+                    send(ch, new Request("train", Map.of("comment", "one-" + i)).encode(SECRET) + "\n");
+                    assertEquals("GPUCOLO/1 ok n=" + i + ":one-" + i, readReply(ch), "request " + i + " on one connection");
+                }
+                send(ch, new Request("train", Map.of("comment", "a")).encode(SECRET) + "\n"
+                        + new Request("train", Map.of("comment", "b")).encode(SECRET) + "\n");   // two in one write
+                assertEquals("GPUCOLO/1 ok n=4:a", readReply(ch));
+                assertEquals("GPUCOLO/1 ok n=5:b", readReply(ch), "nothing after the first newline is lost");
+                send(ch, "GPUCOLO/1 not-the-secret-at-all ping\n");
+                String bad = readReply(ch);
+                assertTrue(bad != null && bad.startsWith("GPUCOLO/1 error msg="), "a bad request gets its error reply: " + bad);
+                assertEquals(null, readReply(ch), "then the connection is closed (it may be mid-line)");
+            }
+            java.util.List<java.nio.channels.SocketChannel> many = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < UnixListener.KEPT + 1; i++) {
+                    java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock));
+                    many.add(ch);
+                    send(ch, new Request("ping", Map.of()).encode(SECRET) + "\n");
+                    assertTrue(readReply(ch).startsWith("GPUCOLO/1 ok"), "connection " + i);
+                    Thread.sleep(50);                      // the keeping thread is back at its read
+                }
+                java.nio.channels.SocketChannel extra = many.get(UnixListener.KEPT);
+                assertEquals(null, readReply(extra), "past " + UnixListener.KEPT + " kept, one is answered once and closed");
+                java.nio.channels.SocketChannel first = many.get(0);
+                send(first, new Request("ping", Map.of()).encode(SECRET) + "\n");
+                assertTrue(readReply(first).startsWith("GPUCOLO/1 ok"), "the kept ones still serve");
+                send(first, "GPUCOLO/1 half a li");
+                long t0 = System.nanoTime();
+                assertEquals(null, readReply(first), "a request left half-sent on a kept connection is cut off");
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(ms >= HookServer.READ_TIMEOUT_MS - 100 && ms < HookServer.READ_TIMEOUT_MS + 2000, ms + " ms");
+            } finally {
+                for (java.nio.channels.SocketChannel ch : many) {
+                    ch.close();
+                }
+            }
+        }
+    }
+
     @Test
     void aWrongSecretIsRefused() throws Exception {
         Reply r = new HookClient(server.port(), "not-the-secret-at-all", Duration.ofSeconds(2))

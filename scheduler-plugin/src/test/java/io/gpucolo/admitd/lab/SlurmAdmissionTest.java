@@ -254,6 +254,12 @@ class SlurmAdmissionTest {
         }
         String before = admitd.log();
         assertTrue(before.contains("journal compacted"), "no compaction in the run so far:\n" + before);
+        admitd.close();                   // restarted between two submissions: the hook's kept connection to the old
+        admitd = startAdmitd("open");     // admitd is found closed and replaced, the next submission is decided
+        String afterRestart = lab.submit("dave", "--comment=gpucolo:colocate share=10 mem=2G");
+        String ac = lab.field(afterRestart, "AdminComment");
+        assertTrue(ac.startsWith("gpucolo:") && !ac.startsWith("gpucolo:fail-open"), lab.showJob(afterRestart));
+        jobs.add(afterRestart);
         admitd.kill9();
         String open = lab.submit("bob", "--comment=gpucolo:colocate share=10 mem=2G");
         assertEquals("train", lab.field(open, "Partition"));
