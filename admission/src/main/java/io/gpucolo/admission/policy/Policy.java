@@ -225,6 +225,29 @@ public record Policy(List<InferenceService> services, Colocation colocation, Pla
             require(shareDeadBandPercent >= 0 && shareDeadBandPercent <= 100, "share dead band must be 0..100 points");
             require(roomSlack >= slackTarget && roomSlack < 1, "room slack must be in [slack target, 1)");
         }
+
+        /**
+         * These settings for a loop at another inner period, keeping their times (what a policy that sets only
+         * {@code inner_period_ms} gets as the defaults of the rest): with k = this period / {@code to}, the counts in
+         * periods (raise_after, max_wait, outer_trigger) are k times as many (at least 1), the give-back step is 1/k
+         * as large (at most 1), the forgetting factor λ becomes λ^(1/k) (the same memory in seconds); the outer
+         * period stays at least 25 inner periods and the stop lease at least two. The rest is per window and stays.
+         */
+        public Controller atInnerPeriod(Duration to) {
+            positive(to, "inner period");
+            if (to.equals(innerPeriod)) {
+                return this;
+            }
+            double k = (double) innerPeriod.toNanos() / to.toNanos();
+            int raiseAfter = Math.max(1, (int) Math.round(raiseAfterPeriods * k));
+            Duration outer = outerPeriod.compareTo(to.multipliedBy(MIN_OUTER_INNER_RATIO)) < 0
+                    ? to.multipliedBy(MIN_OUTER_INNER_RATIO) : outerPeriod;
+            Duration lease = stopLease.compareTo(to.multipliedBy(2)) < 0 ? to.multipliedBy(2) : stopLease;
+            return new Controller(to, outer, lease, slackTarget, gain, gainMin, gainMax, StrictMath.pow(forgetting, 1 / k),
+                    dutyCycleMin, Math.min(1, raiseStep / k), raiseAfter,
+                    Math.max(raiseAfter, (int) Math.round(maxWaitPeriods * k)), surgeRatio, surgeSigmas,
+                    Math.max(1, (int) Math.round(outerTriggerPeriods * k)), shareGain, shareDeadBandPercent, roomSlack);
+        }
     }
 
     /** One component's failure rule: its mode and how long to wait for it before the mode applies. */

@@ -198,9 +198,11 @@ final class PolicyReader {
         }
     }
 
-    private Policy.Controller controller(Section s, Policy.Controller d) {
+    private Policy.Controller controller(Section s, Policy.Controller base) {
         int before = diag.count();
-        Duration inner = s.millis("inner_period_ms", d.innerPeriod(), 10, 60_000);
+        Duration inner = s.millis("inner_period_ms", base.innerPeriod(), 10, 60_000);
+        // the defaults of what is counted in periods keep their times at the period the policy sets
+        Policy.Controller d = diag.count() > before ? base : base.atInnerPeriod(inner);
         Duration outer = s.millis("outer_period_ms", d.outerPeriod(), 250, 3_600_000);
         Duration lease = s.millis("stop_lease_ms", d.stopLease(), 10, 600_000);
         double slack = s.number("slack_target", d.slackTarget(), 0, 0.9);
@@ -220,7 +222,7 @@ final class PolicyReader {
         double roomSlack = s.number("room_slack", d.roomSlack(), 0, 0.99);
         s.finish();
         if (diag.count() > before) {
-            return d; // contradictions are judged between valid values only
+            return base; // contradictions are judged between valid values only
         }
         if (outer.compareTo(inner.multipliedBy(Policy.Controller.MIN_OUTER_INNER_RATIO)) < 0) {
             s.reportAtFirst("outer_period_ms " + outer.toMillis() + " ms is shorter than "
@@ -246,7 +248,7 @@ final class PolicyReader {
                     + inner.toMillis() + " ms: every stop would expire before the controller renews it",
                     "stop_lease_ms", "inner_period_ms");
         }
-        return build(s, before, d, () -> new Policy.Controller(inner, outer, lease, slack, gain, gainMin, gainMax,
+        return build(s, before, base, () -> new Policy.Controller(inner, outer, lease, slack, gain, gainMin, gainMax,
                 forgetting, dutyMin, raiseStep, raiseAfter, maxWait, surgeRatio, surgeSigmas, trigger, shareGain,
                 deadBand, roomSlack));
     }

@@ -133,6 +133,33 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void aPolicyThatSetsOnlyTheInnerPeriodGetsDefaultsThatKeepTheirTimes() {
+        Policy.Controller d = Policy.Controller.DEFAULTS;                 // 500 ms: give back after 3 s, ...
+        Policy.Controller c = valid("controller:\n  inner_period_ms: 1000\n").controller();
+        assertEquals(java.time.Duration.ofSeconds(1), c.innerPeriod());
+        assertEquals(3, c.raiseAfterPeriods(), "give back after the same 3 s");
+        assertEquals(60, c.maxWaitPeriods(), "probe again after at most the same 60 s");
+        assertEquals(10, c.outerTriggerPeriods(), "the outer tier after the same 10-s run");
+        assertEquals(0.1, c.raiseStep(), 1e-12, "0.1 duty a second, as before");
+        assertEquals(0.95, c.forgetting(), 1e-12, "0.95 a second");
+        assertEquals(d.outerPeriod(), c.outerPeriod());
+        assertEquals(d.stopLease(), c.stopLease());
+        assertEquals(d.gain(), c.gain());
+        Policy.Controller written = valid("controller:\n  inner_period_ms: 1000\n  raise_after_periods: 7\n  forgetting: 0.9\n")
+                .controller();
+        assertEquals(7, written.raiseAfterPeriods(), "a count the policy writes is taken as written");
+        assertEquals(0.9, written.forgetting(), 1e-12);
+        assertEquals(60, written.maxWaitPeriods());
+        Policy.Controller slow = valid("controller:\n  inner_period_ms: 2000\n").controller();
+        assertEquals(java.time.Duration.ofSeconds(50), slow.outerPeriod(), "the outer period stays 25 inner periods");
+        assertEquals(java.time.Duration.ofSeconds(4), slow.stopLease(), "the lease stays two inner periods");
+        List<Problem> tooShort = problems("controller:\n  inner_period_ms: 2000\n  outer_period_ms: 30000\n");
+        assertEquals(1, tooShort.size(), tooShort.toString());
+        assertTrue(tooShort.get(0).toString().contains("outer_period_ms 30000 ms is shorter than 25 inner periods of 2000 ms"),
+                "an outer period the policy writes is still judged against the period: " + tooShort);
+    }
+
+    @Test
     void mergeKeysAreRefusedWithTheirOwnMessage() {
         List<Problem> p = problems("controller: &c {gain: 1.0}\nlimits:\n  <<: *c\n");
         assertEquals("p.yaml:3:3: merge keys (<<) are not supported in a policy file", p.get(0).toString());

@@ -30,6 +30,20 @@ class LawTuningTest {
     }
 
     @Test
+    void aPolicyAtAnotherPeriodTunesTheLawsAsTheirOwnDefaultsAtThatPeriod() {
+        for (long ms : new long[] {250, 1000, 2000}) {
+            Duration p = Duration.ofMillis(ms);
+            LawTuning fromPolicy = LawTuning.from(Policy.Controller.DEFAULTS.atInnerPeriod(p), Policy.Limits.DEFAULTS);
+            LawTuning own = LawTuning.defaultsFor(p);
+            assertEquals(own.inner().raiseAfter(), fromPolicy.inner().raiseAfter(), ms + " ms");
+            assertEquals(own.inner().maxWait(), fromPolicy.inner().maxWait(), ms + " ms");
+            assertEquals(own.inner().raiseStep(), fromPolicy.inner().raiseStep(), 1e-12);
+            assertEquals(own.inner().forgetting(), fromPolicy.inner().forgetting(), 1e-12);
+            assertEquals(own.persist(), fromPolicy.persist(), ms + " ms");
+        }
+    }
+
+    @Test
     void rescaledToAHalfSecondPeriodKeepsTheTimesOfTheOneSecondDefaults() {
         LawTuning d = LawTuning.defaultsFor(Duration.ofSeconds(1));
         LawTuning half = d.rescaled(Duration.ofSeconds(1), Duration.ofMillis(500));
