@@ -25,8 +25,8 @@ import java.util.logging.StreamHandler;
  * console handler would, on that thread, walk the stack to find the caller, format a date and write and flush the log
  * file: about 0.2 ms of every submission (docs/BENCHMARKS.md, "Where a submission's time goes"). Here the caller only
  * queues the record; the writer (nice 10) wakes every {@link #WRITE_EVERY_MS} ms and writes what is queued, so a
- * request wakes no other thread. The queue is bounded ({@link #CAPACITY}): when it is full a record is dropped, never waited for,
- * and the writer logs how many were dropped. The log is for people: decisions are in the journal and the audit log.
+ * request wakes no other thread. The queue is bounded ({@link #CAPACITY}): when it is full a record is dropped,
+ * never waited for, and the writer logs how many were dropped. The log is for people: decisions are in the journal and the audit log.
  * On a normal exit (JDK logging's shutdown reset closes the handler) the queue is written out; a {@code kill -9}
  * loses at most the records still queued, none of them a decision.
  *

@@ -135,8 +135,8 @@ final class HookServer implements AutoCloseable {
      * refused peer still gets its reply, not a broken pipe). Returns whether the connection may carry another
      * request (see {@link #exchange}).
      */
-    boolean serve(InputStream in, OutputStream out, String who, java.util.function.Supplier<java.util.Optional<String>> refusal,
-                  long accepted) {
+    boolean serve(InputStream in, OutputStream out, String who,
+                  java.util.function.Supplier<java.util.Optional<String>> refusal, long accepted) {
         return exchange(in, out, who, refusal, accepted, secret, handler, times);
     }
 

@@ -28,9 +28,10 @@ import jdk.net.UnixDomainPrincipal;
  * machine with a large connection hash). Same protocol, same handler, same peer rule: {@code admitd.allowed_peer}
  * and root. The peer is checked as soon as it connects: the controller's connections are kept ({@link #keep}), each
  * served by its own thread (at most {@link #KEPT}; one more is answered once on the accepting thread), so that the
- * hook sends request after request on one connection; anyone else is read and refused on the pool. The accepting and keeping threads may run in SCHED_FIFO ({@link Realtime}): they only block (accept, read,
- * the journal's flush) or do one bounded decision, and slurmctld holds its locks until it is answered. A stale socket
- * file from a killed admitd is replaced on start.
+ * hook sends request after request on one connection; anyone else is read and refused on the pool. The accepting
+ * and keeping threads may run in SCHED_FIFO ({@link Realtime}): they only block (accept, read, the journal's flush)
+ * or do one bounded decision, and slurmctld holds its locks until it is answered. A stale socket file from a killed
+ * admitd is replaced on start.
  */
 final class UnixListener implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(UnixListener.class.getName());
@@ -61,7 +62,8 @@ final class UnixListener implements AutoCloseable {
      * request costs a map entry, not a timer task: a task scheduled per request woke the timer thread once per
      * request, a thread competing with the request path for the CPU.
      */
-    private final java.util.concurrent.ConcurrentHashMap<SocketChannel, Watch> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<SocketChannel, Watch> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Threads that each serve one kept controller connection (real-time like the accepting thread). */
     private final ThreadPoolExecutor keepers;
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -91,8 +93,8 @@ final class UnixListener implements AutoCloseable {
                     + "); choose another path with --socket (at most 107 bytes) or --socket none", e);
         }
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));   // SO_PEERCRED decides
-        this.keepers = new ThreadPoolExecutor(0, KEPT, 60, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
-                r -> {
+        this.keepers = new ThreadPoolExecutor(0, KEPT, 60, TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), r -> {
                     Thread t = new Thread(realtime ? Realtime.raised(r) : r, "admitd-unix-keep");
                     t.setDaemon(true);
                     return t;

@@ -12,7 +12,8 @@ public final class Background {
     /** The nice value of background threads. */
     public static final int NICE = 10;
     private static final int PRIO_PROCESS = 0;
-    private static final boolean AVAILABLE = Jna.registerLibc(Background.class, "background threads keep their priority");
+    private static final boolean AVAILABLE =
+            Jna.registerLibc(Background.class, "background threads keep their priority");
     private static final ThreadLocal<Boolean> LOWERED = ThreadLocal.withInitial(() -> false);
 
     private Background() {

@@ -243,8 +243,8 @@ public record Policy(List<InferenceService> services, Colocation colocation, Pla
             Duration outer = outerPeriod.compareTo(to.multipliedBy(MIN_OUTER_INNER_RATIO)) < 0
                     ? to.multipliedBy(MIN_OUTER_INNER_RATIO) : outerPeriod;
             Duration lease = stopLease.compareTo(to.multipliedBy(2)) < 0 ? to.multipliedBy(2) : stopLease;
-            return new Controller(to, outer, lease, slackTarget, gain, gainMin, gainMax, StrictMath.pow(forgetting, 1 / k),
-                    dutyCycleMin, Math.min(1, raiseStep / k), raiseAfter,
+            return new Controller(to, outer, lease, slackTarget, gain, gainMin, gainMax,
+                    StrictMath.pow(forgetting, 1 / k), dutyCycleMin, Math.min(1, raiseStep / k), raiseAfter,
                     Math.max(raiseAfter, (int) Math.round(maxWaitPeriods * k)), surgeRatio, surgeSigmas,
                     Math.max(1, (int) Math.round(outerTriggerPeriods * k)), shareGain, shareDeadBandPercent, roomSlack);
         }

@@ -72,9 +72,9 @@ public final class AdmitdCommand implements Callable<Integer> {
     String socket;
 
     @Option(names = "--realtime", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "run the thread that answers the hook on the Unix socket in SCHED_FIFO (priority 1), so that "
-                    + "slurmctld, waiting under its locks, never waits for it to get a CPU; needs root or RLIMIT_RTPRIO, "
-                    + "else it runs at normal priority (default: on; --no-realtime to turn off)")
+            description = "run the threads that answer the hook on the Unix socket in SCHED_FIFO (priority 1), so "
+                    + "that slurmctld, waiting under its locks, never waits for them to get a CPU; needs root or "
+                    + "RLIMIT_RTPRIO, else they run at normal priority (default: on; --no-realtime to turn off)")
     boolean realtime;
 
     @Option(names = "--journal-compact-bytes", paramLabel = "BYTES", defaultValue = "8388608",
