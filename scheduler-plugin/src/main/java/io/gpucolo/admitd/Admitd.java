@@ -94,8 +94,7 @@ public final class Admitd implements AutoCloseable {
             case "status" -> status.reply();
             default -> desk.decide(r);
         }, times, o.realtime());
-        status.times(times, journal::forceTimes);
-        status.hookThread(server::hookThread);
+        status.serving(times, journal::forceTimes, server::hookThread);
         HookSettings.write(o.hookConf(), HookSettings.render(setup.get().policy(), server.port(), o.socket(), o.secretFile(), gpus, peers.allowed()));
         Thread warm = new Thread(() -> WarmUp.run(setup::get, state.cluster(), WARM_UP_REQUESTS), "admitd-warmup");
         warm.setDaemon(true);                             // serving already: the first requests are only slower

@@ -92,7 +92,7 @@ public final class DaemonLog extends Handler {
         while (!closed) {
             try {
                 Thread.sleep(WRITE_EVERY_MS);
-                drainTo();
+                drain();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -101,31 +101,32 @@ public final class DaemonLog extends Handler {
         }
     }
 
-    /** Writes what is queued, then the count of dropped records, then flushes. */
-    private synchronized void drainTo() {
+    /** Writes what is queued, then the count of dropped records, then flushes (nothing when nothing came). */
+    private synchronized void drain() {
+        boolean wrote = false;
         LogRecord r;
         while ((r = queue.poll()) != null) {
             queued.decrementAndGet();
-            write(r);
+            out.publish(r);
+            wrote = true;
         }
         long lost = dropped.getAndSet(0);
         if (lost > 0) {
             LogRecord note = new LogRecord(Level.WARNING, lost + " log records dropped: the log could not keep up ("
                     + CAPACITY + " queued)");
             note.setLoggerName(DaemonLog.class.getName());
-            write(note);
+            out.publish(note);
+            wrote = true;
         }
-        out.flush();
-    }
-
-    private synchronized void write(LogRecord r) {
-        out.publish(r);
+        if (wrote) {
+            out.flush();
+        }
     }
 
     /** Writes out what is queued now (on the calling thread). */
     @Override
     public void flush() {
-        drainTo();
+        drain();
     }
 
     /** Stops the writer and writes out what is still queued. */
@@ -138,7 +139,7 @@ public final class DaemonLog extends Handler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        drainTo();
+        drain();
     }
 
     /** Records still queued (for tests). */

@@ -23,15 +23,14 @@ final class StatusView {
 
     private volatile Supplier<String> hookThread = () -> "?";
 
-    /** How the hook's serving thread is scheduled ({@link HookServer#hookThread()}). */
-    void hookThread(Supplier<String> scheduling) {
-        hookThread = scheduling;
-    }
-
-    /** Where the request stage times and the journal's force times come from. */
-    void times(PathTimes requests, Supplier<org.HdrHistogram.Histogram> fsync) {
+    /**
+     * Where the request stage times and the journal's force times come from, and how the hook's serving thread is
+     * scheduled ({@link HookServer#hookThread()}).
+     */
+    void serving(PathTimes requests, Supplier<org.HdrHistogram.Histogram> fsync, Supplier<String> scheduling) {
         times = requests;
         fsyncTimes = fsync;
+        hookThread = scheduling;
     }
 
     StatusView(ClusterState state, Book book, Supplier<Setup> setup) {

@@ -228,25 +228,23 @@ public record Policy(List<InferenceService> services, Colocation colocation, Pla
 
         /**
          * These settings for a loop at another inner period, keeping their times (what a policy that sets only
-         * {@code inner_period_ms} gets as the defaults of the rest): with k = this period / {@code to}, the counts in
-         * periods (raise_after, max_wait, outer_trigger) are k times as many (at least 1), the give-back step is 1/k
-         * as large (at most 1), the forgetting factor λ becomes λ^(1/k) (the same memory in seconds); the outer
-         * period stays at least 25 inner periods and the stop lease at least two. The rest is per window and stays.
+         * {@code inner_period_ms} gets as the defaults of the rest), by {@link PeriodScale}: the counts in periods
+         * (raise_after, max_wait, outer_trigger), the give-back step and the forgetting factor; the outer period
+         * stays at least 25 inner periods and the stop lease at least two. The rest is per window and stays.
          */
         public Controller atInnerPeriod(Duration to) {
             positive(to, "inner period");
             if (to.equals(innerPeriod)) {
                 return this;
             }
-            double k = (double) innerPeriod.toNanos() / to.toNanos();
-            int raiseAfter = Math.max(1, (int) Math.round(raiseAfterPeriods * k));
+            PeriodScale scale = PeriodScale.between(innerPeriod, to);
+            int raiseAfter = scale.count(raiseAfterPeriods, 1);
             Duration outer = outerPeriod.compareTo(to.multipliedBy(MIN_OUTER_INNER_RATIO)) < 0
                     ? to.multipliedBy(MIN_OUTER_INNER_RATIO) : outerPeriod;
             Duration lease = stopLease.compareTo(to.multipliedBy(2)) < 0 ? to.multipliedBy(2) : stopLease;
-            return new Controller(to, outer, lease, slackTarget, gain, gainMin, gainMax,
-                    StrictMath.pow(forgetting, 1 / k), dutyCycleMin, Math.min(1, raiseStep / k), raiseAfter,
-                    Math.max(raiseAfter, (int) Math.round(maxWaitPeriods * k)), surgeRatio, surgeSigmas,
-                    Math.max(1, (int) Math.round(outerTriggerPeriods * k)), shareGain, shareDeadBandPercent, roomSlack);
+            return new Controller(to, outer, lease, slackTarget, gain, gainMin, gainMax, scale.forgetting(forgetting),
+                    dutyCycleMin, scale.step(raiseStep), raiseAfter, scale.count(maxWaitPeriods, raiseAfter), surgeRatio,
+                    surgeSigmas, scale.count(outerTriggerPeriods, 1), shareGain, shareDeadBandPercent, roomSlack);
         }
     }
 

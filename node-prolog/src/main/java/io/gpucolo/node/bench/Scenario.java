@@ -6,7 +6,6 @@ import io.gpucolo.node.law.PaperInnerLaw;
 import io.gpucolo.node.law.PaperOuterLaw;
 import io.gpucolo.node.law.WindowedInnerLaw;
 import io.gpucolo.node.noded.GpuController;
-import io.gpucolo.node.noded.LawTuning;
 import io.gpucolo.node.noded.Laws;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,8 +74,7 @@ record Scenario(String name, boolean controlled, double staticDuty, int share, K
                         new FixedShareLaw(share));
                 case MPS_ONLY -> new Laws.Pair(new FixedDutyLaw(1), new PaperOuterLaw(
                         new PaperOuterLaw.Config(ref, ref / 100, Duration.ofSeconds(25), 2, share)));
-                // the laws' defaults are counted in 1-s periods: at another period, the same times
-                case OURS -> Laws.OURS.create(period, LawTuning.defaultsFor(period), share, slo, start);
+                case OURS -> Laws.OURS.create(period, share, slo, start);     // the laws' defaults at this period
             };
         };
     }

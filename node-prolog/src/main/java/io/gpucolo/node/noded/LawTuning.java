@@ -1,5 +1,6 @@
 package io.gpucolo.node.noded;
 
+import io.gpucolo.admission.policy.PeriodScale;
 import io.gpucolo.admission.policy.Policy;
 import io.gpucolo.node.law.AdaptiveDutyLaw;
 import io.gpucolo.node.law.SaturationShareLaw;
@@ -54,21 +55,19 @@ public record LawTuning(AdaptiveDutyLaw.Config inner, Duration outerPeriod, int 
     }
 
     /**
-     * The same tuning for a loop at another inner period, keeping its times: counted in periods, it was meant for
-     * periods of {@code from}; at periods of {@code to} (k = from / to) the waits and the outer tier's run are k times as
-     * many periods (at least 1), the give-back step is 1/k as large, and the RLS forgetting factor λ becomes λ^(1/k)
-     * (the same memory in seconds). The surge rule and the slack target are per window and stay. For example the
+     * The same tuning for a loop at another inner period, keeping its times ({@link PeriodScale}): counted in periods,
+     * it was meant for periods of {@code from}; at periods of {@code to} the waits and the outer tier's run, the
+     * give-back step and the RLS forgetting factor are moved alike. The surge rule and the slack target are per window and stay. For example the
      * defaults (1 s: give back after 3 s, probe again after at most 60 s, 0.1 duty per second) at 500 ms.
      */
     public LawTuning rescaled(Duration from, Duration to) {
-        double k = (double) from.toNanos() / to.toNanos();
+        PeriodScale scale = PeriodScale.between(from, to);
         AdaptiveDutyLaw.Config c = inner;
-        int raiseAfter = Math.max(1, (int) Math.round(c.raiseAfter() * k));
+        int raiseAfter = scale.count(c.raiseAfter(), 1);
         AdaptiveDutyLaw.Config scaled = new AdaptiveDutyLaw.Config(c.slackTarget(), c.floor(), c.initialDuty(), c.initialGain(),
-                c.gainMin(), c.gainMax(), StrictMath.pow(c.forgetting(), 1 / k), Math.min(1, c.raiseStep() / k), raiseAfter,
-                Math.max(raiseAfter, (int) Math.round(c.maxWait() * k)), c.surgeRatio(), c.surgeZ());
-        return new LawTuning(scaled, outerPeriod, Math.max(1, (int) Math.round(persist * k)), shareGain, deadBand, roomSlack,
-                minShare, maxShare);
+                c.gainMin(), c.gainMax(), scale.forgetting(c.forgetting()), scale.step(c.raiseStep()), raiseAfter,
+                scale.count(c.maxWait(), raiseAfter), c.surgeRatio(), c.surgeZ());
+        return new LawTuning(scaled, outerPeriod, scale.count(persist, 1), shareGain, deadBand, roomSlack, minShare, maxShare);
     }
 
     /** From a policy: its controller section, and the training share bounds of its limits. */

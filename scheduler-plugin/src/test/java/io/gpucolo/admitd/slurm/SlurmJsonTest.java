@@ -19,6 +19,11 @@ class SlurmJsonTest {
         }
     }
 
+    /** The message of the refusal of {@code json} as {@code squeue --json} output. */
+    private static String squeueRefusal(String json) {
+        return assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs(json)).getMessage();
+    }
+
     @Test
     void readsJobsOfRealSqueue() throws Exception {
         List<SlurmJob> jobs = SlurmJson.jobs(resource("squeue-22.05.json"));
@@ -68,18 +73,12 @@ class SlurmJsonTest {
 
     @Test
     void jobsThatAreNotObjectsOrHaveNullIdsAreNamed() {
-        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":[{\"job_id\":1,\"job_state\":\"R\"},7]}"))
-                .getMessage().contains("jobs[1] is not an object"));
-        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":[{\"job_id\":null,\"job_state\":\"R\"}]}"))
-                .getMessage().contains("jobs[0]: missing key 'job_id'"));
-        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":[{\"job_id\":3,\"job_state\":null}]}"))
-                .getMessage().contains("jobs[0]: missing key 'job_state'"));
-        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":[{\"job_id\":1.5,\"job_state\":\"R\"}]}"))
-                .getMessage().contains("jobs[0].job_id is not a number: 1.5"));
-        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("[1,2]"))
-                .getMessage().contains("not a JSON object"));
-        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":null}"))
-                .getMessage().contains("missing key 'jobs'"));
+        assertTrue(squeueRefusal("{\"jobs\":[{\"job_id\":1,\"job_state\":\"R\"},7]}").contains("jobs[1] is not an object"));
+        assertTrue(squeueRefusal("{\"jobs\":[{\"job_id\":null,\"job_state\":\"R\"}]}").contains("jobs[0]: missing key 'job_id'"));
+        assertTrue(squeueRefusal("{\"jobs\":[{\"job_id\":3,\"job_state\":null}]}").contains("jobs[0]: missing key 'job_state'"));
+        assertTrue(squeueRefusal("{\"jobs\":[{\"job_id\":1.5,\"job_state\":\"R\"}]}").contains("jobs[0].job_id is not a number: 1.5"));
+        assertTrue(squeueRefusal("[1,2]").contains("not a JSON object"));
+        assertTrue(squeueRefusal("{\"jobs\":null}").contains("missing key 'jobs'"));
     }
 
     @Test
@@ -91,21 +90,14 @@ class SlurmJsonTest {
 
     @Test
     void changedFormatsAreNamedNotGuessed() {
-        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("JOBID STATE\n1 RUNNING"))
-                .getMessage().startsWith("squeue --json: not JSON at line 1"));
-        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":[{\"job_state\":\"RUNNING\"}]}"))
-                .getMessage().contains("jobs[0]: missing key 'job_id'"));
-        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"errors\":[\"boom\"],\"jobs\":[]}"))
-                .getMessage().contains("reported errors"));
-        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobz\":[]}"))
-                .getMessage().contains("missing key 'jobs'"));
-        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":{\"job_id\":1}}"))
-                .getMessage().contains("'jobs' is not an array"));
-        assertTrue(assertThrows(SlurmFormatException.class,
-                () -> SlurmJson.jobs("{\"jobs\":[{\"job_id\":\"12a\",\"job_state\":\"RUNNING\"}]}"))
-                .getMessage().contains("jobs[0].job_id is not a number: \"12a\""));
-        assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.jobs("{\"jobs\":[{\"job_id\":1,"))
-                .getMessage().matches("squeue --json: not JSON at line 1 column [0-9]+: .*"));
+        assertTrue(squeueRefusal("JOBID STATE\n1 RUNNING").startsWith("squeue --json: not JSON at line 1"));
+        assertTrue(squeueRefusal("{\"jobs\":[{\"job_state\":\"RUNNING\"}]}").contains("jobs[0]: missing key 'job_id'"));
+        assertTrue(squeueRefusal("{\"errors\":[\"boom\"],\"jobs\":[]}").contains("reported errors"));
+        assertTrue(squeueRefusal("{\"jobz\":[]}").contains("missing key 'jobs'"));
+        assertTrue(squeueRefusal("{\"jobs\":{\"job_id\":1}}").contains("'jobs' is not an array"));
+        assertTrue(squeueRefusal("{\"jobs\":[{\"job_id\":\"12a\",\"job_state\":\"RUNNING\"}]}")
+                .contains("jobs[0].job_id is not a number: \"12a\""));
+        assertTrue(squeueRefusal("{\"jobs\":[{\"job_id\":1,").matches("squeue --json: not JSON at line 1 column [0-9]+: .*"));
         assertTrue(assertThrows(SlurmFormatException.class, () -> SlurmJson.gpus("{\"nodes\":[{\"gres\":\"gpu:g0:1\"}]}"))
                 .getMessage().contains("sinfo --json: nodes[0]: missing key 'name'"));
     }
